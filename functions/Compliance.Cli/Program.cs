@@ -1,0 +1,54 @@
+using Compliance.Access;
+using Compliance.Cli;
+using Compliance.Infrastructure.Identity;
+
+const string usage = """
+    usage: compliance token --role commission|provider|regulator [--provider ID] [--subject NAME] [--minutes N]
+      Prints a development bearer token that the local host (infra/run) accepts.
+    """;
+
+try
+{
+    var line = CommandLine.Parse(args);
+    switch (line.Words.Count > 0 ? line.Words[0] : null)
+    {
+        case "token":
+            Console.WriteLine(DevelopmentTokenCommand.Run(line, TimeProvider.System));
+            return 0;
+        default:
+            Console.Error.WriteLine(usage);
+            return 2;
+    }
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(usage);
+    return 2;
+}
+
+namespace Compliance.Cli
+{
+    internal static class DevelopmentTokenCommand
+    {
+        public static string Run(CommandLine line, TimeProvider time)
+        {
+            var roleText = line.Required("role");
+            if (!Enum.TryParse<Role>(roleText, ignoreCase: true, out var role) || role == Role.System)
+            {
+                throw new UsageException("--role must be commission, provider or regulator.");
+            }
+
+            var provider = line.Option("provider");
+            if ((role == Role.Provider) != (provider is not null))
+            {
+                throw new UsageException("--provider is required for the provider role, and only for it.");
+            }
+
+            var subject = line.Option("subject") ?? (provider is null ? $"dev-{role.ToString().ToLowerInvariant()}" : $"dev-{provider}");
+            var lifetime = TimeSpan.FromMinutes(line.Number("minutes", 60));
+            var key = Environment.GetEnvironmentVariable("Auth__SigningKey") ?? DevelopmentTokens.SigningKey;
+            return DevelopmentTokens.Create(role, provider, subject, time.GetUtcNow(), lifetime, key);
+        }
+    }
+}

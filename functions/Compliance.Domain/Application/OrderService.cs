@@ -1,0 +1,243 @@
+using Compliance.Access;
+using Compliance.Orders;
+using Compliance.Problems;
+using Compliance.Regimes;
+
+namespace Compliance.Application;
+
+/// <summary>
+/// Issues takedown orders and carries out the parties' transitions. Each transition re-reads the
+/// order and writes with optimistic concurrency, so of two racing requests exactly one wins.
+/// </summary>
+public sealed class OrderService(
+    IOrderStore orders,
+    IDeadlineIndex deadlines,
+    IProviderDirectory providers,
+    RegimeCatalog regimes,
+    TimeProvider time)
+{
+    private const int MaxSaveAttempts = 3;
+    private static readonly TimeSpan ClaimSkew = TimeSpan.FromMinutes(5);
+
+    public async Task<TakedownOrder> IssueAsync(Caller caller, IssueOrderRequest request, string? requestKey, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Commission);
+        var check = new RequestValidation();
+        var providerId = check.Identifier("providerId", request.ProviderId);
+        var legalBasis = check.Text("legalBasis", request.LegalBasis, 64);
+        var reason = check.Text("reason", request.Reason);
+        var items = new List<OrderItem>();
+        if (request.Items is not { Count: > 0 })
+        {
+            check.Add("items", "must list at least one item");
+        }
+        else if (request.Items.Count > RequestValidation.MaxItems)
+        {
+            check.Add("items", $"must list at most {RequestValidation.MaxItems} items");
+        }
+        else
+        {
+            for (var i = 0; i < request.Items.Count; i++)
+            {
+                var item = request.Items[i];
+                items.Add(new OrderItem(check.Url($"items[{i}].url", item?.Url), check.OptionalText($"items[{i}].description", item?.Description)));
+            }
+        }
+
+        check.ThrowIfInvalid();
+        var regime = regimes.Find(legalBasis) ?? throw new ComplianceProblem(
+            ProblemKind.UnknownRegime,
+            $"'{legalBasis}' is not a known legal basis.",
+            new Dictionary<string, object?> { ["knownRegimes"] = regimes.All.Select(r => r.Code).Order(StringComparer.Ordinal).ToArray() });
+        _ = await providers.FindAsync(providerId, cancellationToken) ?? throw new ComplianceProblem(
+            ProblemKind.UnknownProvider, $"Provider '{providerId}' is not registered.");
+
+        var issued = TakedownOrder.Issue(OrderIds.For(requestKey), providerId, regime, items, reason, caller, time.ReceiptTime(), request.DueAt, requestKey);
+
+        // The index entry goes first: a crash in between leaves a stale entry the sweep discards,
+        // never an order whose deadline nobody watches.
+        await deadlines.ScheduleAsync(issued.Order, cancellationToken);
+        if (await orders.TryCreateAsync(issued, cancellationToken))
+        {
+            return issued.Order;
+        }
+
+        var existing = await orders.FindAsync(providerId, issued.Order.OrderId, cancellationToken);
+        return existing?.Order ?? throw new ConcurrentUpdateException($"Order {issued.Order.OrderId} exists but could not be read.");
+    }
+
+    public async Task<TakedownOrder> GetAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
+        (await LoadVisibleAsync(caller, orderId, cancellationToken)).Order;
+
+    public async Task<IReadOnlyList<OrderEvent>> HistoryAsync(Caller caller, string orderId, CancellationToken cancellationToken)
+    {
+        var stored = await LoadVisibleAsync(caller, orderId, cancellationToken);
+        return await orders.HistoryAsync(stored.Order, cancellationToken);
+    }
+
+    public Task<OrderPage> ListAsync(Caller caller, string? providerId, string? status, string? continuationToken, int? pageSize, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Commission, Role.Regulator, Role.Provider);
+        if (caller.Role == Role.Provider)
+        {
+            if (providerId is not null)
+            {
+                caller.RequireVisible(providerId, "Provider");
+            }
+
+            providerId = caller.ProviderId;
+        }
+
+        OrderStatus? statusFilter = null;
+        if (status is not null)
+        {
+            statusFilter = OrderText.TryParse<OrderStatus>(status, out var parsed)
+                ? parsed
+                : throw new ComplianceProblem(ProblemKind.InvalidQuery, $"status must be one of {string.Join(", ", Enum.GetValues<OrderStatus>().Select(OrderText.Status))}.");
+        }
+
+        var size = pageSize ?? 50;
+        if (size is < 1 or > 1000)
+        {
+            throw new ComplianceProblem(ProblemKind.InvalidQuery, "pageSize must be between 1 and 1000.");
+        }
+
+        return orders.ListAsync(new OrderQuery(providerId, statusFilter), continuationToken, size, cancellationToken);
+    }
+
+    public Task<TakedownOrder> AcknowledgeAsync(Caller caller, string orderId, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Provider);
+        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.Acknowledge(caller, now, requestKey), cancellationToken);
+    }
+
+    public Task<TakedownOrder> ConfirmAsync(Caller caller, string orderId, ConfirmationRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Provider);
+        var check = new RequestValidation();
+        var removedAt = check.Time("removedAt", request.RemovedAt);
+        var action = check.Choice<RemovalAction>("action", request.Action);
+        var evidence = check.OptionalText("evidence", request.Evidence);
+        check.ThrowIfInvalid();
+        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) =>
+        {
+            if (removedAt > now + ClaimSkew)
+            {
+                var future = new RequestValidation();
+                future.Add("removedAt", "must not be in the future");
+                future.ThrowIfInvalid();
+            }
+
+            return order.ConfirmRemoval(caller, now, removedAt, action, evidence, requestKey);
+        }, cancellationToken);
+    }
+
+    public Task<TakedownOrder> ObjectAsync(Caller caller, string orderId, ObjectionRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Provider);
+        var check = new RequestValidation();
+        var ground = check.Choice<ObjectionGround>("ground", request.Ground);
+        var explanation = check.Text("explanation", request.Explanation);
+        check.ThrowIfInvalid();
+        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.RaiseObjection(caller, now, ground, explanation, RegimeOf(order), requestKey), cancellationToken);
+    }
+
+    public Task<TakedownOrder> WithdrawAsync(Caller caller, string orderId, WithdrawalRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Commission);
+        var check = new RequestValidation();
+        var reason = check.Text("reason", request.Reason);
+        check.ThrowIfInvalid();
+        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.Withdraw(caller, now, reason, requestKey), cancellationToken);
+    }
+
+    public Task<TakedownOrder> ExtendAsync(Caller caller, string orderId, ExtensionRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Commission);
+        var check = new RequestValidation();
+        var dueAt = check.Time("dueAt", request.DueAt);
+        var reason = check.Text("reason", request.Reason);
+        check.ThrowIfInvalid();
+        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.Extend(caller, now, dueAt, reason, requestKey), cancellationToken);
+    }
+
+    public Task<TakedownOrder> ClarifyAsync(Caller caller, string orderId, ClarificationRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Commission);
+        var check = new RequestValidation();
+        var explanation = check.Text("explanation", request.Explanation);
+        check.ThrowIfInvalid();
+        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.Clarify(caller, now, explanation, RegimeOf(order), requestKey), cancellationToken);
+    }
+
+    private async Task<TakedownOrder> TransitionAsync(
+        Caller caller,
+        string orderId,
+        int? expectedVersion,
+        string? requestKey,
+        Func<TakedownOrder, DateTimeOffset, OrderChange> transition,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await LoadVisibleAsync(caller, orderId, cancellationToken);
+            if (requestKey is not null && stored.Order.LastRequestKey == requestKey)
+            {
+                // This very request already went through (its response was lost with a crash).
+                return stored.Order;
+            }
+
+            if (expectedVersion is { } expected && expected != stored.Order.Version)
+            {
+                throw new ComplianceProblem(
+                    ProblemKind.PreconditionFailed,
+                    $"The order is at version {stored.Order.Version}, not {expected}.",
+                    new Dictionary<string, object?> { ["currentVersion"] = stored.Order.Version });
+            }
+
+            var change = transition(stored.Order, time.ReceiptTime());
+            if (change.DeadlineMoved)
+            {
+                await deadlines.ScheduleAsync(change.Order, cancellationToken);
+            }
+
+            try
+            {
+                await orders.SaveAsync(stored, change, cancellationToken);
+                return change.Order;
+            }
+            catch (ConcurrentUpdateException) when (attempt < MaxSaveAttempts)
+            {
+                // Someone else changed the order; decide again on its new state.
+            }
+            catch (ConcurrentUpdateException)
+            {
+                throw new ComplianceProblem(ProblemKind.ConcurrencyConflict, "The order kept changing while this request was applied; retry.");
+            }
+        }
+    }
+
+    private async Task<StoredOrder> LoadVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Commission, Role.Regulator, Role.Provider);
+        if (!OrderIds.LooksValid(orderId))
+        {
+            throw ComplianceProblem.NotFound("Order");
+        }
+
+        // A provider reads only its own partition, so another provider's order is simply absent.
+        var stored = caller.Role == Role.Provider
+            ? await orders.FindAsync(caller.ProviderId!, orderId, cancellationToken)
+            : await orders.FindAsync(orderId, cancellationToken);
+        if (stored is null)
+        {
+            throw ComplianceProblem.NotFound("Order");
+        }
+
+        caller.RequireVisible(stored.Order.ProviderId, "Order");
+        return stored;
+    }
+
+    private LegalRegime RegimeOf(TakedownOrder order) =>
+        regimes.Find(order.LegalBasis) ?? throw new InvalidOperationException($"Order {order.OrderId} cites regime {order.LegalBasis}, which is no longer configured.");
+}

@@ -1,0 +1,62 @@
+using Compliance.Orders;
+using Compliance.Providers;
+
+namespace Compliance.Application;
+
+/// <summary>An order as read from storage, with the opaque token that guards the next write.</summary>
+public sealed record StoredOrder(TakedownOrder Order, string ConcurrencyToken);
+
+public sealed record OrderQuery(string? ProviderId, OrderStatus? Status);
+
+public sealed record OrderPage(IReadOnlyList<TakedownOrder> Orders, string? ContinuationToken);
+
+/// <summary>A deadline that has come due according to the deadline index.</summary>
+public sealed record DueDeadline(string OrderId, string ProviderId, DateTimeOffset DueAt, string IndexKey);
+
+/// <summary>Storage of orders with their history; every write carries the history entries atomically.</summary>
+public interface IOrderStore
+{
+    Task<StoredOrder?> FindAsync(string orderId, CancellationToken cancellationToken);
+
+    Task<StoredOrder?> FindAsync(string providerId, string orderId, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when an order with this id already exists.</summary>
+    Task<bool> TryCreateAsync(OrderChange issued, CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="ConcurrentUpdateException"/> when the order changed since it was read.</summary>
+    Task SaveAsync(StoredOrder previous, OrderChange change, CancellationToken cancellationToken);
+
+    Task<OrderPage> ListAsync(OrderQuery query, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<OrderEvent>> HistoryAsync(TakedownOrder order, CancellationToken cancellationToken);
+
+    IAsyncEnumerable<TakedownOrder> IssuedBetweenAsync(string providerId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Deadlines indexed by when they fall due, so the sweep reads only what has come due. Entries
+/// are written before the order they point to and may go stale; the sweep checks the order itself.
+/// </summary>
+public interface IDeadlineIndex
+{
+    Task ScheduleAsync(TakedownOrder order, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DueDeadline>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task RemoveAsync(DueDeadline deadline, CancellationToken cancellationToken);
+
+    /// <summary>Records that everything due up to <paramref name="upTo"/> has been handled.</summary>
+    Task MarkSweptAsync(DateTimeOffset upTo, CancellationToken cancellationToken);
+}
+
+public interface IProviderDirectory
+{
+    Task<Provider?> FindAsync(string providerId, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the id is taken.</summary>
+    Task<bool> TryAddAsync(Provider provider, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Provider>> ListAsync(CancellationToken cancellationToken);
+}
+
+public sealed class ConcurrentUpdateException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,21 @@
+namespace Compliance.Application;
+
+// Request bodies as received: every field nullable so that a missing field is reported by name
+// instead of failing deserialisation as a whole.
+public sealed record IssueOrderRequest(string? ProviderId, string? LegalBasis, IReadOnlyList<OrderItemRequest?>? Items, string? Reason, DateTimeOffset? DueAt);
+
+public sealed record OrderItemRequest(string? Url, string? Description);
+
+public sealed record AcknowledgementRequest(string? Note);
+
+public sealed record ConfirmationRequest(DateTimeOffset? RemovedAt, string? Action, string? Evidence);
+
+public sealed record ObjectionRequest(string? Ground, string? Explanation);
+
+public sealed record WithdrawalRequest(string? Reason);
+
+public sealed record ExtensionRequest(DateTimeOffset? DueAt, string? Reason);
+
+public sealed record ClarificationRequest(string? Explanation);
+
+public sealed record RegisterProviderRequest(string? Id, string? Name, string? Jurisdiction, string? Contact);

@@ -1,0 +1,30 @@
+namespace Compliance.Problems;
+
+/// <summary>
+/// A refusal that the caller can act on. Thrown by domain and application code, turned into an
+/// RFC 9457 problem document at the edge; never logged with request content.
+/// </summary>
+public sealed class ComplianceProblem : Exception
+{
+    public ComplianceProblem(ProblemKind kind, string detail, IReadOnlyDictionary<string, object?>? extensions = null)
+        : base(detail)
+    {
+        Kind = kind;
+        Detail = detail;
+        Extensions = extensions ?? new Dictionary<string, object?>();
+    }
+
+    public ProblemKind Kind { get; }
+
+    public string Detail { get; }
+
+    public IReadOnlyDictionary<string, object?> Extensions { get; }
+
+    public static ComplianceProblem NotFound(string what) => new(ProblemKind.NotFound, $"{what} was not found.");
+
+    public static ComplianceProblem Forbidden(string detail) => new(ProblemKind.Forbidden, detail);
+
+    public static ComplianceProblem Invalid(IReadOnlyDictionary<string, string[]> errors) =>
+        new(ProblemKind.ValidationFailed, "The request has invalid or missing fields.",
+            new Dictionary<string, object?> { ["errors"] = errors });
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Xml;
+
+namespace Compliance.Regimes;
+
+/// <summary>
+/// The legal regimes the commission may cite. Read once from a JSON document whose clocks are
+/// ISO 8601 durations (<c>PT1H</c>, <c>P180D</c>), so lawyers can review the file as written.
+/// </summary>
+public sealed class RegimeCatalog
+{
+    private readonly Dictionary<string, LegalRegime> _byCode;
+
+    public RegimeCatalog(IEnumerable<LegalRegime> regimes)
+    {
+        _byCode = new Dictionary<string, LegalRegime>(StringComparer.Ordinal);
+        foreach (var regime in regimes)
+        {
+            if (!_byCode.TryAdd(regime.Code, regime))
+            {
+                throw new InvalidOperationException($"Legal regime '{regime.Code}' is defined twice.");
+            }
+        }
+    }
+
+    public IReadOnlyCollection<LegalRegime> All => _byCode.Values;
+
+    public LegalRegime? Find(string code) => _byCode.GetValueOrDefault(code);
+
+    public static RegimeCatalog Load(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Parse(stream, path);
+    }
+
+    public static RegimeCatalog Parse(Stream json, string source)
+    {
+        RegimeFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize(json, RegimeFileJson.Default.RegimeFile);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"Regime file '{source}' is not valid JSON: {e.Message}", e);
+        }
+
+        if (file?.Regimes is not { Count: > 0 } entries)
+        {
+            throw new InvalidOperationException($"Regime file '{source}' defines no regimes.");
+        }
+
+        return new RegimeCatalog(entries.Select(e => ToRegime(e, source)));
+    }
+
+    private static LegalRegime ToRegime(RegimeEntry entry, string source)
+    {
+        if (string.IsNullOrWhiteSpace(entry.Code) || string.IsNullOrWhiteSpace(entry.Jurisdiction) || string.IsNullOrWhiteSpace(entry.Citation))
+        {
+            throw new InvalidOperationException($"Regime file '{source}': every regime needs code, jurisdiction and citation.");
+        }
+
+        var clock = entry.Clock is null ? (TimeSpan?)null : Duration(entry.Clock, entry.Code, "clock", source);
+        var preservation = Duration(entry.Preservation ?? "P180D", entry.Code, "preservation", source);
+        var objections = new Dictionary<ObjectionGround, ClockOnObjection>();
+        foreach (var (ground, effect) in entry.Objections ?? new Dictionary<string, string>())
+        {
+            objections[ParseName<ObjectionGround>(ground, entry.Code, source)] = ParseName<ClockOnObjection>(effect, entry.Code, source);
+        }
+
+        return new LegalRegime(entry.Code, entry.Jurisdiction, entry.Citation, clock, preservation, objections);
+    }
+
+    private static TimeSpan Duration(string iso, string code, string field, string source)
+    {
+        TimeSpan value;
+        try
+        {
+            value = XmlConvert.ToTimeSpan(iso);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException($"Regime file '{source}': {code}.{field} '{iso}' is not an ISO 8601 duration.", e);
+        }
+
+        return value > TimeSpan.Zero
+            ? value
+            : throw new InvalidOperationException($"Regime file '{source}': {code}.{field} must be positive.");
+    }
+
+    private static T ParseName<T>(string snake, string code, string source)
+        where T : struct, Enum =>
+        Enum.TryParse<T>(snake.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var value) && Enum.IsDefined(value)
+            ? value
+            : throw new InvalidOperationException($"Regime file '{source}': {code} names unknown {typeof(T).Name} '{snake}'.");
+
+    internal sealed record RegimeFile(List<RegimeEntry>? Regimes);
+
+    internal sealed record RegimeEntry(
+        string Code,
+        string Jurisdiction,
+        string Citation,
+        string? Clock,
+        string? Preservation,
+        Dictionary<string, string>? Objections);
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(RegimeCatalog.RegimeFile))]
+internal sealed partial class RegimeFileJson : JsonSerializerContext;

@@ -1,0 +1,25 @@
+using Compliance.Functions.Http;
+using Compliance.Infrastructure.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Compliance.Functions.Endpoints;
+
+public sealed class HealthFunction(HttpApi api, StorageHealth storage)
+{
+    /// <summary>Always 200 while the app runs, so probes see the app; each dependency's state is in the body.</summary>
+    [Function("Health")]
+    public Task<IActionResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        api.AnonymousAsync(request, async () =>
+        {
+            var dependencies = await storage.CheckAsync(cancellationToken);
+            return ApiResponse.Ok(new
+            {
+                status = dependencies.All(d => d.Healthy) ? "healthy" : "degraded",
+                dependencies = dependencies.ToDictionary(d => d.Name, d => new { healthy = d.Healthy, detail = d.Detail }),
+            });
+        });
+}

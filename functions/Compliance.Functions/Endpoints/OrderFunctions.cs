@@ -1,0 +1,59 @@
+using Compliance.Application;
+using Compliance.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Compliance.Functions.Endpoints;
+
+/// <summary>Issuing takedown orders and reading them back with their history.</summary>
+public sealed class OrderFunctions(HttpApi api, OrderService orders)
+{
+    [Function("IssueOrder")]
+    public Task<IActionResult> Issue(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orders")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        api.WriteAsync<IssueOrderRequest>(request, async (caller, body, command) =>
+        {
+            var order = await orders.IssueAsync(caller, body, command.RequestKey, cancellationToken);
+            return ApiResponse.Created(OrderView.From(order), $"/api/v1/orders/{order.OrderId}", HttpApi.OrderETag(order.Version));
+        }, cancellationToken);
+
+    [Function("GetOrder")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orders/{orderId}")] HttpRequest request,
+        string orderId,
+        CancellationToken cancellationToken) =>
+        api.ReadAsync(request, async caller =>
+        {
+            var order = await orders.GetAsync(caller, orderId, cancellationToken);
+            return ApiResponse.Ok(OrderView.From(order), HttpApi.OrderETag(order.Version));
+        }, cancellationToken);
+
+    [Function("ListOrders")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orders")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        api.ReadAsync(request, async caller =>
+        {
+            var page = await orders.ListAsync(
+                caller,
+                QueryParameters.Text(request, "providerId"),
+                QueryParameters.Text(request, "status"),
+                QueryParameters.Text(request, "continuationToken"),
+                QueryParameters.Number(request, "pageSize"),
+                cancellationToken);
+            return ApiResponse.Ok(new OrderPageView(page.Orders.Select(OrderView.From).ToList(), page.ContinuationToken));
+        }, cancellationToken);
+
+    [Function("GetOrderHistory")]
+    public Task<IActionResult> History(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orders/{orderId}/history")] HttpRequest request,
+        string orderId,
+        CancellationToken cancellationToken) =>
+        api.ReadAsync(request, async caller =>
+        {
+            var events = await orders.HistoryAsync(caller, orderId, cancellationToken);
+            return ApiResponse.Ok(new OrderHistoryView(orderId, events.Select(OrderEventView.Of).ToList()));
+        }, cancellationToken);
+}

@@ -1,0 +1,42 @@
+using Compliance.Application;
+using Compliance.Functions.Http;
+using Compliance.Regimes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Compliance.Functions.Endpoints;
+
+/// <summary>The commission's register of providers, and the legal regimes orders may cite.</summary>
+public sealed class ProviderFunctions(HttpApi api, ProviderService providers, RegimeCatalog regimes)
+{
+    [Function("RegisterProvider")]
+    public Task<IActionResult> Register(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/providers")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        api.WriteAsync<RegisterProviderRequest>(request, async (caller, body, _) =>
+        {
+            var provider = await providers.RegisterAsync(caller, body, cancellationToken);
+            return ApiResponse.Created(ProviderView.From(provider), $"/api/v1/providers/{provider.Id}");
+        }, cancellationToken);
+
+    [Function("ListProviders")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/providers")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        api.ReadAsync(request, async caller =>
+            ApiResponse.Ok(new { providers = (await providers.ListAsync(caller, cancellationToken)).Select(ProviderView.From) }), cancellationToken);
+
+    [Function("GetProvider")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/providers/{providerId}")] HttpRequest request,
+        string providerId,
+        CancellationToken cancellationToken) =>
+        api.ReadAsync(request, async caller => ApiResponse.Ok(ProviderView.From(await providers.GetAsync(caller, providerId, cancellationToken))), cancellationToken);
+
+    [Function("ListRegimes")]
+    public Task<IActionResult> Regimes(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/regimes")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        api.ReadAsync(request, _ => Task.FromResult(ApiResponse.Ok(new { regimes = regimes.All.Select(RegimeView.From) })), cancellationToken);
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+using Compliance.Access;
+using Compliance.Orders;
+using Compliance.Providers;
+using Compliance.Regimes;
+using Compliance.Sla;
+
+namespace Compliance.Functions.Http;
+
+// The API's response documents. Domain types stay free of wire concerns; these say what is shown.
+public sealed record OrderView(
+    string OrderId,
+    string ProviderId,
+    string LegalBasis,
+    OrderStatus Status,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset? DueAt,
+    bool ClockPaused,
+    double? RemainingSeconds,
+    IReadOnlyList<OrderItem> Items,
+    string Reason,
+    DateTimeOffset? AcknowledgedAt,
+    RemovalView? Removal,
+    ObjectionView? Objection,
+    int ObjectionCount,
+    DateTimeOffset? BreachedAt,
+    DateTimeOffset? WithdrawnAt,
+    int Version)
+{
+    public static OrderView From(TakedownOrder o) => new(
+        o.OrderId,
+        o.ProviderId,
+        o.LegalBasis,
+        o.Status,
+        o.IssuedAt,
+        o.Clock.DueAt,
+        o.Clock.IsPaused,
+        o.Clock.Remaining?.TotalSeconds,
+        o.Items,
+        o.Reason,
+        o.AcknowledgedAt,
+        o.Removal is { } r ? new RemovalView(r.ClaimedRemovedAt, r.ReceivedAt, r.Action, r.Evidence, r.Late) : null,
+        o.Objection is { } x ? new ObjectionView(x.Ground, x.Explanation, x.At) : null,
+        o.ObjectionCount,
+        o.BreachedAt,
+        o.WithdrawnAt,
+        o.Version);
+}
+
+/// <param name="RemovedAt">The provider's claim.</param>
+/// <param name="ReceivedAt">The server's receipt of the confirmation, on which the SLA is judged.</param>
+public sealed record RemovalView(DateTimeOffset RemovedAt, DateTimeOffset ReceivedAt, RemovalAction Action, string? Evidence, bool Late);
+
+public sealed record ObjectionView(ObjectionGround Ground, string Explanation, DateTimeOffset At);
+
+public sealed record OrderPageView(IReadOnlyList<OrderView> Orders, string? ContinuationToken);
+
+public sealed record ActorView(Role Role, string Subject, string? ProviderId);
+
+public sealed record OrderEventView(int Sequence, OrderEventType Type, DateTimeOffset At, ActorView Actor, OrderStatus From, OrderStatus To, string? Reason, DateTimeOffset? DueAt)
+{
+    public static OrderEventView Of(OrderEvent e) =>
+        new(e.Sequence, e.Type, e.At, new ActorView(e.Actor.Role, e.Actor.Subject, e.Actor.ProviderId), e.From, e.To, e.Reason, e.DueAt);
+}
+
+public sealed record OrderHistoryView(string OrderId, IReadOnlyList<OrderEventView> Events);
+
+public sealed record ProviderView(string Id, string Name, string Jurisdiction, string Contact, DateTimeOffset RegisteredAt)
+{
+    public static ProviderView From(Provider p) => new(p.Id, p.Name, p.Jurisdiction, p.Contact, p.RegisteredAt);
+}
+
+public sealed record RegimeView(string Code, string Jurisdiction, string Citation, double? ClockSeconds, double PreservationDays, IReadOnlyDictionary<ObjectionGround, ClockOnObjection> Objections)
+{
+    public static RegimeView From(LegalRegime r) => new(r.Code, r.Jurisdiction, r.Citation, r.Clock?.TotalSeconds, r.Preservation.TotalDays, r.Objections);
+}
+
+public static class SlaCsv
+{
+    public const string Header = "providerId,from,to,generatedAt,orders,removedOnTime,removedLate,openWithinDeadline,openOverdue,breached,withdrawn,objections,onTimeRate,medianTimeToRemovalSeconds,p95TimeToRemovalSeconds";
+
+    public static string Render(SlaReport r)
+    {
+        static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        static string Number(double? n) => n?.ToString("0.####", CultureInfo.InvariantCulture) ?? string.Empty;
+        var row = new StringBuilder()
+            .AppendJoin(',', r.ProviderId, Time(r.From), Time(r.To), Time(r.GeneratedAt), r.Orders, r.RemovedOnTime, r.RemovedLate, r.OpenWithinDeadline, r.OpenOverdue, r.Breached, r.Withdrawn, r.Objections)
+            .Append(',').Append(Number(r.OnTimeRate))
+            .Append(',').Append(Number(r.MedianTimeToRemovalSeconds))
+            .Append(',').Append(Number(r.P95TimeToRemovalSeconds));
+        return Header + "\r\n" + row + "\r\n";
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Compliance.Access;
+using Compliance.Orders;
+using Compliance.Regimes;
+
+namespace Compliance.Infrastructure.Storage;
+
+/// <summary>
+/// Table rows of the Orders table. An order and its history share the provider's partition so a
+/// state change and the history entry that records it are written in one transaction.
+/// </summary>
+internal static class OrderEntities
+{
+    public const string OrderKind = "order";
+    public const string EventKind = "event";
+
+    public static string EventRowKey(string orderId, int sequence) => $"{orderId}|e|{sequence:D6}";
+
+    public static string EventRowKeyPrefix(string orderId) => $"{orderId}|e|";
+
+    public static TableEntity ToEntity(TakedownOrder order)
+    {
+        var e = new TableEntity(order.ProviderId, order.OrderId)
+        {
+            ["Kind"] = OrderKind,
+            ["LegalBasis"] = order.LegalBasis,
+            ["Reason"] = order.Reason,
+            ["IssuedBy"] = order.IssuedBy,
+            ["IssuedAt"] = order.IssuedAt,
+            ["Status"] = OrderText.Status(order.Status),
+            ["FullClockMs"] = (long)order.Clock.FullPeriod.TotalMilliseconds,
+            ["ObjectionCount"] = order.ObjectionCount,
+            ["Version"] = order.Version,
+        };
+        Set(e, "DueAt", order.Clock.DueAt);
+        Set(e, "RemainingMs", order.Clock.Remaining is { } left ? (long)left.TotalMilliseconds : null);
+        Set(e, "AcknowledgedAt", order.AcknowledgedAt);
+        Set(e, "BreachedAt", order.BreachedAt);
+        Set(e, "WithdrawnAt", order.WithdrawnAt);
+        Set(e, "LastRequestKey", order.LastRequestKey);
+        if (order.Removal is { } removal)
+        {
+            e["RemovalClaimedAt"] = removal.ClaimedRemovedAt;
+            e["RemovalReceivedAt"] = removal.ReceivedAt;
+            e["RemovalAction"] = OrderText.Snake(removal.Action.ToString());
+            e["RemovalLate"] = removal.Late;
+            Set(e, "RemovalEvidence", removal.Evidence);
+        }
+
+        if (order.Objection is { } objection)
+        {
+            e["ObjectionGround"] = OrderText.Snake(objection.Ground.ToString());
+            e["ObjectionExplanation"] = objection.Explanation;
+            e["ObjectionAt"] = objection.At;
+            e["ObjectionResumeStatus"] = OrderText.Status(objection.ResumeStatus);
+        }
+
+        LongText.Write(e, "Items", JsonSerializer.Serialize(order.Items, StorageJson.Options));
+        return e;
+    }
+
+    public static TakedownOrder ToOrder(TableEntity e)
+    {
+        RemovalRecord? removal = e.ContainsKey("RemovalReceivedAt")
+            ? new RemovalRecord(
+                Time(e, "RemovalClaimedAt"),
+                Time(e, "RemovalReceivedAt"),
+                Parse<RemovalAction>(e, "RemovalAction"),
+                e.GetString("RemovalEvidence"),
+                e.GetBoolean("RemovalLate") ?? false)
+            : null;
+        Objection? objection = e.ContainsKey("ObjectionGround")
+            ? new Objection(
+                Parse<ObjectionGround>(e, "ObjectionGround"),
+                e.GetString("ObjectionExplanation"),
+                Time(e, "ObjectionAt"),
+                Parse<OrderStatus>(e, "ObjectionResumeStatus"))
+            : null;
+        return new TakedownOrder
+        {
+            OrderId = e.RowKey,
+            ProviderId = e.PartitionKey,
+            LegalBasis = e.GetString("LegalBasis"),
+            Items = JsonSerializer.Deserialize<List<OrderItem>>(LongText.Read(e, "Items"), StorageJson.Options) ?? [],
+            Reason = e.GetString("Reason"),
+            IssuedBy = e.GetString("IssuedBy"),
+            IssuedAt = Time(e, "IssuedAt"),
+            Status = Parse<OrderStatus>(e, "Status"),
+            Clock = new RemovalClock(
+                TimeSpan.FromMilliseconds(e.GetInt64("FullClockMs") ?? 0),
+                e.GetDateTimeOffset("DueAt"),
+                e.GetInt64("RemainingMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : null),
+            AcknowledgedAt = e.GetDateTimeOffset("AcknowledgedAt"),
+            Removal = removal,
+            Objection = objection,
+            ObjectionCount = e.GetInt32("ObjectionCount") ?? 0,
+            BreachedAt = e.GetDateTimeOffset("BreachedAt"),
+            WithdrawnAt = e.GetDateTimeOffset("WithdrawnAt"),
+            Version = e.GetInt32("Version") ?? 0,
+            LastRequestKey = e.GetString("LastRequestKey"),
+        };
+    }
+
+    public static TableEntity ToEntity(string providerId, string orderId, OrderEvent entry)
+    {
+        var e = new TableEntity(providerId, EventRowKey(orderId, entry.Sequence))
+        {
+            ["Kind"] = EventKind,
+            ["OrderId"] = orderId,
+            ["Sequence"] = entry.Sequence,
+            ["Type"] = OrderText.Event(entry.Type),
+            ["At"] = entry.At,
+            ["ActorRole"] = OrderText.Snake(entry.Actor.Role.ToString()),
+            ["ActorSubject"] = entry.Actor.Subject,
+            ["From"] = OrderText.Status(entry.From),
+            ["To"] = OrderText.Status(entry.To),
+        };
+        Set(e, "ActorProviderId", entry.Actor.ProviderId);
+        Set(e, "Reason", entry.Reason);
+        Set(e, "DueAt", entry.DueAt);
+        return e;
+    }
+
+    public static OrderEvent ToEvent(TableEntity e) => new(
+        e.GetInt32("Sequence") ?? 0,
+        Parse<OrderEventType>(e, "Type"),
+        Time(e, "At"),
+        new Caller(Parse<Role>(e, "ActorRole"), e.GetString("ActorSubject"), e.GetString("ActorProviderId")),
+        Parse<OrderStatus>(e, "From"),
+        Parse<OrderStatus>(e, "To"),
+        e.GetString("Reason"),
+        e.GetDateTimeOffset("DueAt"));
+
+    private static void Set(TableEntity e, string name, object? value)
+    {
+        if (value is not null)
+        {
+            e[name] = value;
+        }
+    }
+
+    private static DateTimeOffset Time(TableEntity e, string name) =>
+        e.GetDateTimeOffset(name) ?? throw new InvalidDataException($"Row {e.PartitionKey}/{e.RowKey} lacks {name}.");
+
+    private static T Parse<T>(TableEntity e, string name)
+        where T : struct, Enum =>
+        OrderText.TryParse<T>(e.GetString(name), out var value) ? value : throw new InvalidDataException($"Row {e.PartitionKey}/{e.RowKey} has an unknown {name}.");
+}
+
+internal static class StorageJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

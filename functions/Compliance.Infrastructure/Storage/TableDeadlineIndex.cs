@@ -1,0 +1,97 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Compliance.Application;
+using Compliance.Orders;
+
+namespace Compliance.Infrastructure.Storage;
+
+/// <summary>
+/// Deadlines partitioned by the UTC hour they fall due in, keyed within the hour by due time. The
+/// sweep reads only the hours since its watermark, and within them only rows already due, so its
+/// cost follows the number of due orders rather than the number of orders ever issued.
+/// </summary>
+public sealed class TableDeadlineIndex(ComplianceTables tables, StorageOptions options, TimeProvider time) : IDeadlineIndex
+{
+    private const string HourFormat = "yyyyMMddHH";
+    private const string DueFormat = "yyyyMMddHHmmssfff";
+    private const string WatermarkPartition = "deadline-sweep";
+    private const string WatermarkRow = "watermark";
+
+    public async Task ScheduleAsync(TakedownOrder order, CancellationToken cancellationToken)
+    {
+        if (order.Clock.DueAt is not { } due)
+        {
+            return;
+        }
+
+        var table = await tables.GetAsync(TableNames.Deadlines, cancellationToken);
+        var entry = new TableEntity(Hour(due), RowKey(due, order.OrderId))
+        {
+            ["OrderId"] = order.OrderId,
+            ["ProviderId"] = order.ProviderId,
+            ["DueAt"] = due,
+        };
+        await table.UpsertEntityAsync(entry, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DueDeadline>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var state = await tables.GetAsync(TableNames.SweepState, cancellationToken);
+        var watermark = await state.GetEntityIfExistsAsync<TableEntity>(WatermarkPartition, WatermarkRow, cancellationToken: cancellationToken);
+        var start = watermark.HasValue ? watermark.Value!.GetDateTimeOffset("SweptUpTo")!.Value : now - options.SweepLookback;
+
+        var table = await tables.GetAsync(TableNames.Deadlines, cancellationToken);
+        var upperKey = now.UtcDateTime.ToString(DueFormat, CultureInfo.InvariantCulture) + "|~";
+        var due = new List<DueDeadline>();
+        for (var hour = TruncateToHour(start); hour <= now; hour = hour.AddHours(1))
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Hour(hour)} and RowKey le {upperKey}");
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                due.Add(new DueDeadline(row.GetString("OrderId"), row.GetString("ProviderId"), row.GetDateTimeOffset("DueAt")!.Value, $"{row.PartitionKey}\n{row.RowKey}"));
+            }
+        }
+
+        return due;
+    }
+
+    public async Task RemoveAsync(DueDeadline deadline, CancellationToken cancellationToken)
+    {
+        var keys = deadline.IndexKey.Split('\n');
+        var table = await tables.GetAsync(TableNames.Deadlines, cancellationToken);
+        await table.DeleteEntityAsync(keys[0], keys[1], ETag.All, cancellationToken);
+    }
+
+    public async Task MarkSweptAsync(DateTimeOffset upTo, CancellationToken cancellationToken)
+    {
+        var state = await tables.GetAsync(TableNames.SweepState, cancellationToken);
+        var current = await state.GetEntityIfExistsAsync<TableEntity>(WatermarkPartition, WatermarkRow, cancellationToken: cancellationToken);
+        var entity = new TableEntity(WatermarkPartition, WatermarkRow) { ["SweptUpTo"] = upTo, ["UpdatedAt"] = time.GetUtcNow() };
+        try
+        {
+            if (!current.HasValue)
+            {
+                await state.AddEntityAsync(entity, cancellationToken);
+            }
+            else if (current.Value!.GetDateTimeOffset("SweptUpTo") < upTo)
+            {
+                await state.UpdateEntityAsync(entity, current.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // A concurrent sweep moved the watermark; the next run reads it again.
+        }
+    }
+
+    private static string Hour(DateTimeOffset at) => at.UtcDateTime.ToString(HourFormat, CultureInfo.InvariantCulture);
+
+    private static string RowKey(DateTimeOffset due, string orderId) => due.UtcDateTime.ToString(DueFormat, CultureInfo.InvariantCulture) + "|" + orderId;
+
+    private static DateTimeOffset TruncateToHour(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
+    }
+}

@@ -1,0 +1,3 @@
+using Compliance.LocalHost;
+
+await LocalFunctionsHost.Build(args).RunAsync();

@@ -1,0 +1,70 @@
+# Shared set-up for infra/run and infra/test. Sourced, not executed.
+# Installs what a fresh machine lacks and manages the Azurite emulator.
+
+infra_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_root=$(dirname "$infra_dir")
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_tools() {
+  command -v dotnet >/dev/null || { log "the .NET SDK (10) is required: https://dot.net"; exit 1; }
+  command -v node >/dev/null && command -v npm >/dev/null || { log "installing node and npm"; apt_install nodejs npm; }
+}
+
+# Azurite comes from npm, pinned by infra/azurite/package-lock.json.
+ensure_azurite() {
+  local dir="$infra_dir/azurite"
+  if [ ! -x "$dir/node_modules/.bin/azurite" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "installing Azurite (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() {
+  local port=$1 seconds=${2:-30}
+  for _ in $(seq $((seconds * 10))); do
+    port_free "$port" || return 0
+    sleep 0.1
+  done
+  log "nothing is listening on port $port after ${seconds}s"; return 1
+}
+
+# start_azurite BLOB_PORT QUEUE_PORT TABLE_PORT: starts Azurite with a throw-away data folder,
+# sets AZURITE_PID and AZURITE_CONNECTION.
+start_azurite() {
+  local blob=$1 queue=$2 table=$3 port
+  for port in "$blob" "$queue" "$table"; do
+    port_free "$port" || { log "port $port is in use (another Azurite?); stop it first"; exit 1; }
+  done
+  AZURITE_DATA=$(mktemp -d -t compliance-azurite.XXXXXX)
+  "$infra_dir/azurite/node_modules/.bin/azurite" --silent --disableTelemetry --skipApiVersionCheck \
+    --location "$AZURITE_DATA" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$AZURITE_DATA/azurite.log" 2>&1 &
+  AZURITE_PID=$!
+  wait_port "$blob" && wait_port "$queue" && wait_port "$table"
+  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+  AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
+  log "Azurite on ports $blob/$queue/$table (pid $AZURITE_PID)"
+}
+
+stop_azurite() {
+  if [ -n "${AZURITE_PID:-}" ]; then
+    kill "$AZURITE_PID" 2>/dev/null || true
+    wait "$AZURITE_PID" 2>/dev/null || true
+    AZURITE_PID=""
+  fi
+  [ -n "${AZURITE_DATA:-}" ] && rm -rf "$AZURITE_DATA"
+  AZURITE_DATA=""
+}
+
+# A free TCP port on loopback, chosen by the kernel.
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }

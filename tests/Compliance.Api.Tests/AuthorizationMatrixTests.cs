@@ -1,0 +1,144 @@
+using Compliance.Access;
+using Compliance.Infrastructure.Identity;
+using static Compliance.Api.Tests.Problems;
+
+namespace Compliance.Api.Tests;
+
+/// <summary>Every endpoint against every kind of caller, each on a fresh order in a state where the action is legal.</summary>
+public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fixture) : IClassFixture<AuthorizationMatrixTests.Fixture>
+{
+    private const string Owner = "prov-a";
+    private const string Other = "prov-b";
+
+    private ComplianceHost Host => fixture.Host;
+
+    public static TheoryData<string, string, int> Matrix()
+    {
+        // caller: anonymous | commission | regulator | owner (the addressed provider) | other (another provider)
+        var expected = new Dictionary<string, int[]>
+        {
+            //                              anon commission regulator owner other
+            ["register-provider"] = [401, 201, 403, 403, 403],
+            ["list-providers"] = [401, 200, 200, 200, 200],
+            ["get-provider"] = [401, 200, 200, 200, 404],
+            ["list-regimes"] = [401, 200, 200, 200, 200],
+            ["issue-order"] = [401, 201, 403, 403, 403],
+            ["list-orders"] = [401, 200, 200, 200, 200],
+            ["get-order"] = [401, 200, 200, 200, 404],
+            ["history"] = [401, 200, 200, 200, 404],
+            ["acknowledge"] = [401, 403, 403, 200, 404],
+            ["confirm"] = [401, 403, 403, 200, 404],
+            ["object"] = [401, 403, 403, 200, 404],
+            ["withdraw"] = [401, 200, 403, 403, 403],
+            ["extend"] = [401, 200, 403, 403, 403],
+            ["clarify"] = [401, 200, 403, 403, 403],
+            ["sla"] = [401, 403, 200, 200, 404],
+        };
+        string[] callers = ["anonymous", "commission", "regulator", "owner", "other"];
+        var data = new TheoryData<string, string, int>();
+        foreach (var (endpoint, statuses) in expected)
+        {
+            for (var i = 0; i < callers.Length; i++)
+            {
+                data.Add(endpoint, callers[i], statuses[i]);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Each_role_may_do_exactly_what_it_is_entitled_to(string endpoint, string caller, int expected)
+    {
+        var order = (await Host.IssueAsync(Owner)).GetProperty("orderId").GetString();
+        if (endpoint == "clarify")
+        {
+            await Host.PostAsync($"/api/v1/orders/{order}/objection", Host.Provider(Owner), new { ground = "manifest_error", explanation = "x" });
+        }
+
+        var token = caller switch
+        {
+            "anonymous" => null,
+            "commission" => Host.Commission,
+            "regulator" => Host.Regulator,
+            "owner" => Host.Provider(Owner),
+            _ => Host.Provider(Other),
+        };
+        var now = Host.Clock.GetUtcNow();
+        var reply = endpoint switch
+        {
+            "register-provider" => await Host.PostAsync("/api/v1/providers", token, new { id = "p-" + Guid.NewGuid().ToString("N")[..8], name = "n", jurisdiction = "KR", contact = "c@x.example" }),
+            "list-providers" => await Host.GetAsync("/api/v1/providers", token),
+            "get-provider" => await Host.GetAsync($"/api/v1/providers/{Owner}", token),
+            "list-regimes" => await Host.GetAsync("/api/v1/regimes", token),
+            "issue-order" => await Host.PostAsync("/api/v1/orders", token, new { providerId = Owner, legalBasis = "KR-DEEPFAKE", items = new[] { new { url = "https://v.example/1" } }, reason = "r" }),
+            "list-orders" => await Host.GetAsync("/api/v1/orders", token),
+            "get-order" => await Host.GetAsync($"/api/v1/orders/{order}", token),
+            "history" => await Host.GetAsync($"/api/v1/orders/{order}/history", token),
+            "acknowledge" => await Host.PostAsync($"/api/v1/orders/{order}/acknowledgement", token, null),
+            "confirm" => await Host.PostAsync($"/api/v1/orders/{order}/confirmation", token, new { removedAt = now, action = "removed" }),
+            "object" => await Host.PostAsync($"/api/v1/orders/{order}/objection", token, new { ground = "force_majeure", explanation = "outage" }),
+            "withdraw" => await Host.PostAsync($"/api/v1/orders/{order}/withdrawal", token, new { reason = "r" }),
+            "extend" => await Host.PostAsync($"/api/v1/orders/{order}/extension", token, new { dueAt = now.AddHours(30), reason = "r" }),
+            "clarify" => await Host.PostAsync($"/api/v1/orders/{order}/clarification", token, new { explanation = "e" }),
+            "sla" => await Host.GetAsync($"/api/v1/providers/{Owner}/sla", token),
+            _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
+        };
+
+        Assert.True(expected == reply.Status, $"{caller} on {endpoint}: expected {expected}, got {reply}");
+        switch (expected)
+        {
+            case 401:
+                AssertProblem(reply, 401, "unauthenticated");
+                Assert.Equal("Bearer", reply.Headers.WwwAuthenticate.Single().Scheme);
+                break;
+            case 403:
+                AssertProblem(reply, 403, "forbidden");
+                break;
+            case 404:
+                AssertProblem(reply, 404, "not-found");
+                break;
+        }
+
+        if (endpoint == "list-orders" && caller == "other")
+        {
+            Assert.DoesNotContain(reply.Json.GetProperty("orders").EnumerateArray(), o => o.GetProperty("providerId").GetString() == Owner);
+        }
+
+        if (endpoint == "list-providers" && caller is "owner" or "other")
+        {
+            Assert.Equal([caller == "owner" ? Owner : Other], reply.Json.GetProperty("providers").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        }
+    }
+
+    [Fact]
+    public async Task Tokens_are_checked_for_lifetime_audience_signature_and_role_claims()
+    {
+        var now = Host.Clock.GetUtcNow();
+        var expired = DevelopmentTokens.Create(Role.Regulator, null, "r", now.AddHours(-3), TimeSpan.FromHours(1));
+        var forged = DevelopmentTokens.Create(Role.Regulator, null, "r", now, TimeSpan.FromHours(1), Convert.ToBase64String(new byte[32]));
+        var providerWithoutId = DevelopmentTokens.Create(Role.Provider, null, "p", now, TimeSpan.FromHours(1));
+
+        var expiredReply = await Host.GetAsync("/api/v1/orders", expired);
+        AssertProblem(expiredReply, 401, "unauthenticated");
+        Assert.Equal("The bearer token has expired or is not yet valid.", expiredReply.Json.GetProperty("detail").GetString());
+        AssertProblem(await Host.GetAsync("/api/v1/orders", forged), 401, "unauthenticated");
+        AssertProblem(await Host.GetAsync("/api/v1/orders", "not-a-jwt"), 401, "unauthenticated");
+        AssertProblem(await Host.GetAsync("/api/v1/orders", providerWithoutId), 403, "forbidden");
+    }
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public ComplianceHost Host { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            Host = await ComplianceHost.StartAsync();
+            await Host.RegisterProviderAsync(Owner);
+            await Host.RegisterProviderAsync(Other);
+        }
+
+        public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+    }
+}

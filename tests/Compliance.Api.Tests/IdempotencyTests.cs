@@ -1,0 +1,105 @@
+using Compliance.Access;
+using Compliance.Application;
+using Microsoft.Extensions.DependencyInjection;
+using static Compliance.Api.Tests.Problems;
+
+namespace Compliance.Api.Tests;
+
+public sealed class IdempotencyTests(HostFixture fixture) : IClassFixture<HostFixture>
+{
+    private ComplianceHost Host => fixture.Host;
+
+    private static object OrderBody(string provider, string url = "https://video.example/1") =>
+        new { providerId = provider, legalBasis = "KR-DEEPFAKE", items = new[] { new { url } }, reason = "r" };
+
+    [Fact]
+    public async Task A_retry_with_the_same_key_and_body_returns_the_original_response_and_issues_nothing_new()
+    {
+        var provider = await Host.RegisterProviderAsync();
+
+        var first = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(provider), "issue-1");
+        Host.FakeClock.Advance(TimeSpan.FromSeconds(3));
+        var retry = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(provider), "issue-1");
+
+        Assert.Equal(201, retry.Status);
+        Assert.Equal(first.Text, retry.Text);
+        Assert.Equal(first.Location, retry.Location);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        var list = await Host.GetAsync($"/api/v1/orders?providerId={provider}", Host.Commission);
+        Assert.Equal(1, list.Json.GetProperty("orders").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_same_key_with_another_body_is_422()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(provider), "issue-2");
+
+        var other = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(provider, "https://video.example/2"), "issue-2");
+
+        AssertProblem(other, 422, "idempotency-key-reused");
+    }
+
+    [Fact]
+    public async Task Refusals_are_replayed_too()
+    {
+        var first = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody("unknown-prov"), "issue-3");
+        var retry = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody("unknown-prov"), "issue-3");
+
+        AssertProblem(first, 422, "unknown-provider");
+        Assert.Equal(first.Text, retry.Text);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+    }
+
+    [Fact]
+    public async Task Keys_are_scoped_to_the_caller()
+    {
+        var a = await Host.RegisterProviderAsync();
+        var b = await Host.RegisterProviderAsync();
+        var orderA = (await Host.IssueAsync(a)).GetProperty("orderId").GetString();
+        var orderB = (await Host.IssueAsync(b)).GetProperty("orderId").GetString();
+
+        var ackA = await Host.PostAsync($"/api/v1/orders/{orderA}/acknowledgement", Host.Provider(a), new { }, "ack");
+        var ackB = await Host.PostAsync($"/api/v1/orders/{orderB}/acknowledgement", Host.Provider(b), new { }, "ack");
+
+        Assert.Equal(200, ackA.Status);
+        Assert.Equal(200, ackB.Status);
+        Assert.Equal(orderB, ackB.Str("orderId"));
+        Assert.False(ackB.Headers.Contains("Idempotent-Replayed"));
+    }
+
+    [Fact]
+    public async Task Concurrent_duplicates_create_exactly_one_order()
+    {
+        var provider = await Host.RegisterProviderAsync();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(provider), "burst")));
+
+        Assert.All(replies, r => Assert.Contains(r.Status, new[] { 201, 409 }));
+        Assert.All(replies.Where(r => r.Status == 409), r => Assert.Equal(Type("idempotent-request-in-progress"), r.ProblemType));
+        var created = replies.Where(r => r.Status == 201).ToList();
+        Assert.NotEmpty(created);
+        Assert.Single(created.Select(r => r.Str("orderId")).Distinct());
+        var list = await Host.GetAsync($"/api/v1/orders?providerId={provider}", Host.Regulator);
+        Assert.Equal(1, list.Json.GetProperty("orders").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_request_that_died_holding_its_key_can_be_retried_after_the_lease()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var store = Host.Services.GetRequiredService<IIdempotencyStore>();
+        var scope = new Caller(Role.Commission, "test-commission", null).Scope;
+
+        // Simulate a crash: the key is claimed but never completed.
+        var claim = await store.BeginAsync(scope, "crashed", "fingerprint-of-another-attempt", CancellationToken.None);
+        Assert.IsType<IdempotencyStart.Started>(claim);
+        AssertProblem(await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(provider), "crashed"), 422, "idempotency-key-reused");
+
+        Host.FakeClock.Advance(TimeSpan.FromMinutes(1));
+        var retry = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(provider), "crashed");
+
+        Assert.Equal(201, retry.Status);
+    }
+}

@@ -1,0 +1,161 @@
+using static Compliance.Api.Tests.Problems;
+
+namespace Compliance.Api.Tests;
+
+public sealed class OrderLifecycleTests(HostFixture fixture) : IClassFixture<HostFixture>
+{
+    private ComplianceHost Host => fixture.Host;
+
+    [Fact]
+    public async Task Acknowledge_then_confirm_records_every_change_in_the_history()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var orderId = (await Host.IssueAsync(provider)).GetProperty("orderId").GetString();
+        var token = Host.Provider(provider);
+
+        Host.FakeClock.Advance(TimeSpan.FromMinutes(5));
+        var ack = await Host.PostAsync($"/api/v1/orders/{orderId}/acknowledgement", token, null);
+        Assert.Equal("acknowledged", ack.Str("status"));
+        AssertProblem(await Host.PostAsync($"/api/v1/orders/{orderId}/acknowledgement", token, null), 409, "illegal-transition");
+
+        Host.FakeClock.Advance(TimeSpan.FromMinutes(30));
+        var claimed = Host.Clock.GetUtcNow().AddMinutes(-10);
+        var confirmed = await Host.PostAsync($"/api/v1/orders/{orderId}/confirmation", token, new { removedAt = claimed, action = "geo_blocked", evidence = "ticket 4711" });
+
+        Assert.Equal("removed", confirmed.Str("status"));
+        var removal = confirmed.Json.GetProperty("removal");
+        Assert.Equal("geo_blocked", removal.GetProperty("action").GetString());
+        Assert.Equal(claimed.ToUnixTimeMilliseconds(), removal.GetProperty("removedAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        Assert.False(removal.GetProperty("late").GetBoolean());
+
+        var history = (await Host.GetAsync($"/api/v1/orders/{orderId}/history", token)).Json.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["issued", "acknowledged", "removed"], history.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal([1, 2, 3], history.Select(e => e.GetProperty("sequence").GetInt32()));
+        Assert.Equal("commission", history[0].GetProperty("actor").GetProperty("role").GetString());
+        Assert.Equal(provider, history[2].GetProperty("actor").GetProperty("providerId").GetString());
+        Assert.Equal("acknowledged", history[2].GetProperty("from").GetString());
+
+        var again = await Host.PostAsync($"/api/v1/orders/{orderId}/objection", token, new { ground = "manifest_error", explanation = "late" });
+        AssertProblem(again, 409, "illegal-transition");
+        Assert.Equal("removed", again.Json.GetProperty("currentStatus").GetString());
+    }
+
+    [Fact]
+    public async Task Under_EU_TCO_a_manifest_error_pauses_the_clock_until_clarification_restarts_it()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var order = await Host.IssueAsync(provider, "EU-TCO");
+        var orderId = order.GetProperty("orderId").GetString();
+
+        Host.FakeClock.Advance(TimeSpan.FromMinutes(20));
+        var objected = await Host.PostAsync($"/api/v1/orders/{orderId}/objection", Host.Provider(provider), new { ground = "manifest_error", explanation = "URL belongs to another service" });
+        Assert.Equal("objected", objected.Str("status"));
+        Assert.True(objected.Json.GetProperty("clockPaused").GetBoolean());
+        Assert.False(objected.Json.TryGetProperty("dueAt", out _));
+        Assert.Equal(2400, objected.Json.GetProperty("remainingSeconds").GetDouble());
+
+        Host.FakeClock.Advance(TimeSpan.FromHours(5));
+        var clarified = await Host.PostAsync($"/api/v1/orders/{orderId}/clarification", Host.Commission, new { explanation = "Corrected URL attached" });
+
+        Assert.Equal("issued", clarified.Str("status"));
+        var now = Host.Clock.GetUtcNow();
+        Assert.Equal(now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)).AddHours(1), clarified.Json.GetProperty("dueAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Under_EU_TCO_force_majeure_resumes_with_the_time_that_was_left()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var orderId = (await Host.IssueAsync(provider, "EU-TCO")).GetProperty("orderId").GetString();
+
+        Host.FakeClock.Advance(TimeSpan.FromMinutes(45));
+        await Host.PostAsync($"/api/v1/orders/{orderId}/objection", Host.Provider(provider), new { ground = "force_majeure", explanation = "Data-centre fire" });
+        Host.FakeClock.Advance(TimeSpan.FromHours(2));
+        var resumed = await Host.PostAsync($"/api/v1/orders/{orderId}/clarification", Host.Commission, new { explanation = "Grounds have ceased" });
+
+        var now = Host.Clock.GetUtcNow();
+        Assert.Equal(now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)).AddMinutes(15), resumed.Json.GetProperty("dueAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Under_TAKE_IT_DOWN_an_objection_does_not_stop_the_48_hour_clock()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var order = await Host.IssueAsync(provider, "US-TAKE-IT-DOWN");
+        var dueAt = order.GetProperty("dueAt").GetDateTimeOffset();
+        Assert.Equal(order.GetProperty("issuedAt").GetDateTimeOffset().AddHours(48), dueAt);
+
+        var objected = await Host.PostAsync($"/api/v1/orders/{order.GetProperty("orderId").GetString()}/objection", Host.Provider(provider), new { ground = "insufficient_information", explanation = "Which account?" });
+
+        Assert.Equal("objected", objected.Str("status"));
+        Assert.False(objected.Json.GetProperty("clockPaused").GetBoolean());
+        Assert.Equal(dueAt, objected.Json.GetProperty("dueAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Extension_and_withdrawal_are_recorded_with_their_reasons()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var orderId = (await Host.IssueAsync(provider)).GetProperty("orderId").GetString();
+        var later = Host.Clock.GetUtcNow().AddHours(30);
+
+        var extended = await Host.PostAsync($"/api/v1/orders/{orderId}/extension", Host.Commission, new { dueAt = later, reason = "Provider requested more time for 400 copies" });
+        Assert.Equal(later.ToUnixTimeMilliseconds(), extended.Json.GetProperty("dueAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        AssertProblem(await Host.PostAsync($"/api/v1/orders/{orderId}/extension", Host.Commission, new { dueAt = later.AddHours(-1), reason = "x" }), 422, "deadline-not-allowed");
+
+        var withdrawn = await Host.PostAsync($"/api/v1/orders/{orderId}/withdrawal", Host.Commission, new { reason = "Court annulled the decision" });
+        Assert.Equal("withdrawn", withdrawn.Str("status"));
+
+        var events = (await Host.GetAsync($"/api/v1/orders/{orderId}/history", Host.Regulator)).Json.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["issued", "extended", "withdrawn"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal("Provider requested more time for 400 copies", events[1].GetProperty("reason").GetString());
+        Assert.Equal("Court annulled the decision", events[2].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Transition_bodies_are_validated()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var orderId = (await Host.IssueAsync(provider)).GetProperty("orderId").GetString();
+
+        var badGround = await Host.PostAsync($"/api/v1/orders/{orderId}/objection", Host.Provider(provider), new { ground = "boredom" });
+        AssertProblem(badGround, 400, "validation-failed");
+        Assert.Equal(["explanation", "ground"], badGround.Json.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        var future = await Host.PostAsync($"/api/v1/orders/{orderId}/confirmation", Host.Provider(provider), new { removedAt = Host.Clock.GetUtcNow().AddHours(1), action = "removed" });
+        AssertProblem(future, 400, "validation-failed");
+
+        var badAction = await Host.PostAsync($"/api/v1/orders/{orderId}/confirmation", Host.Provider(provider), new { removedAt = Host.Clock.GetUtcNow(), action = "deleted" });
+        AssertProblem(badAction, 400, "validation-failed");
+    }
+
+    [Fact]
+    public async Task Orders_list_pages_with_continuation_tokens_and_filters_by_status()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var ids = new HashSet<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await Host.IssueAsync(provider)).GetProperty("orderId").GetString()!);
+        }
+
+        await Host.PostAsync($"/api/v1/orders/{ids.First()}/acknowledgement", Host.Provider(provider), null);
+        var seen = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await Host.GetAsync($"/api/v1/orders?providerId={provider}&pageSize=2" + (token is null ? string.Empty : $"&continuationToken={token}"), Host.Commission);
+            Assert.Equal(200, page.Status);
+            seen.AddRange(page.Json.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("orderId").GetString()!));
+            token = page.Json.TryGetProperty("continuationToken", out var next) ? next.GetString() : null;
+        }
+        while (token is not null);
+
+        Assert.Equal(ids.Order(), seen.Order());
+        var acknowledged = await Host.GetAsync($"/api/v1/orders?providerId={provider}&status=acknowledged", Host.Commission);
+        Assert.Equal([ids.First()], acknowledged.Json.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("orderId").GetString()));
+        AssertProblem(await Host.GetAsync("/api/v1/orders?status=lost", Host.Commission), 400, "invalid-query");
+        AssertProblem(await Host.GetAsync("/api/v1/orders?continuationToken=%%%", Host.Commission), 400, "invalid-query");
+        AssertProblem(await Host.GetAsync("/api/v1/orders?pageSize=0", Host.Commission), 400, "invalid-query");
+    }
+}
