@@ -38,19 +38,25 @@ wait_port() {
   log "nothing is listening on port $port after ${seconds}s"; return 1
 }
 
-# start_azurite BLOB_PORT QUEUE_PORT TABLE_PORT: starts Azurite with a throw-away data folder,
-# sets AZURITE_PID and AZURITE_CONNECTION.
+# start_azurite BLOB_PORT QUEUE_PORT TABLE_PORT [AZURITE_FLAGS...]: starts Azurite with a throw-away
+# data folder, sets AZURITE_PID and AZURITE_CONNECTION.
 start_azurite() {
   local blob=$1 queue=$2 table=$3 port
+  shift 3
   for port in "$blob" "$queue" "$table"; do
     port_free "$port" || { log "port $port is in use (another Azurite?); stop it first"; exit 1; }
   done
   AZURITE_DATA=$(mktemp -d -t compliance-azurite.XXXXXX)
+  local storage=(--location "$AZURITE_DATA")
+  # Azurite refuses a data folder together with in-memory persistence.
+  [[ " $* " == *" --inMemoryPersistence "* ]] && storage=()
   "$infra_dir/azurite/node_modules/.bin/azurite" --silent --disableTelemetry --skipApiVersionCheck \
-    --location "$AZURITE_DATA" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$AZURITE_DATA/azurite.log" 2>&1 &
+    "${storage[@]}" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" "$@" >"$AZURITE_DATA/azurite.log" 2>&1 &
   AZURITE_PID=$!
-  wait_port "$blob" && wait_port "$queue" && wait_port "$table"
+  if ! { wait_port "$blob" && wait_port "$queue" && wait_port "$table"; }; then
+    cat "$AZURITE_DATA/azurite.log" >&2; exit 1
+  fi
   local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
   AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
   log "Azurite on ports $blob/$queue/$table (pid $AZURITE_PID)"

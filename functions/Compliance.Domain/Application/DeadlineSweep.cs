@@ -12,31 +12,38 @@ public sealed class DeadlineSweep(IOrderStore orders, IDeadlineIndex deadlines, 
 {
     private const int MaxSaveAttempts = 3;
 
+    /// <summary>Due orders are handled this many at a time; each needs a read and a conditional write.</summary>
+    public const int Parallelism = 8;
+
     public async Task<SweepResult> RunAsync(CancellationToken cancellationToken)
     {
         var now = time.ReceiptTime();
         var due = await deadlines.DueAsync(now, cancellationToken);
         int breached = 0, failed = 0;
         var sweptUpTo = now;
-        foreach (var deadline in due)
+        var gate = new object();
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (deadline, ct) =>
         {
             try
             {
-                if (await BreachAsync(deadline, now, cancellationToken))
+                if (await BreachAsync(deadline, now, ct))
                 {
-                    breached++;
+                    Interlocked.Increment(ref breached);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Leave the entry and hold the watermark before it, so the next sweep tries again.
-                failed++;
-                if (deadline.DueAt < sweptUpTo)
+                lock (gate)
                 {
-                    sweptUpTo = deadline.DueAt;
+                    failed++;
+                    if (deadline.DueAt < sweptUpTo)
+                    {
+                        sweptUpTo = deadline.DueAt;
+                    }
                 }
             }
-        }
+        });
 
         await deadlines.MarkSweptAsync(sweptUpTo, cancellationToken);
         return new SweepResult(due.Count, breached, failed);

@@ -129,7 +129,7 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
             problemType = ProblemType.Internal.Slug;
         }
 
-        LogRequest(logger, request.Method, request.Path.Value, result.Response.StatusCode, problemType, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogRequest(logger, request.Method, request.Path.Value, result.Response.StatusCode, problemType ?? "-", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return result;
     }
 
@@ -225,7 +225,7 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
     private static ComplianceProblem TooLarge() => new(ProblemKind.PayloadTooLarge, $"The body exceeds {MaxBodyBytes} bytes.", new Dictionary<string, object?> { ["limitBytes"] = MaxBodyBytes });
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} -> {Status} {ProblemType} in {ElapsedMs:F1} ms")]
-    private static partial void LogRequest(ILogger logger, string method, string? path, int status, string? problemType, double elapsedMs);
+    private static partial void LogRequest(ILogger logger, string method, string? path, int status, string problemType, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed with {ExceptionType}")]
     private static partial void LogFailure(ILogger logger, string method, string? path, string? exceptionType);

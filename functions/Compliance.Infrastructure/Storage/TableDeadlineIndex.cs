@@ -26,14 +26,11 @@ public sealed class TableDeadlineIndex(ComplianceTables tables, StorageOptions o
         }
 
         var table = await tables.GetAsync(TableNames.Deadlines, cancellationToken);
-        var entry = new TableEntity(Hour(due), RowKey(due, order.OrderId))
-        {
-            ["OrderId"] = order.OrderId,
-            ["ProviderId"] = order.ProviderId,
-            ["DueAt"] = due,
-        };
-        await table.UpsertEntityAsync(entry, TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(ToEntity(order.OrderId, order.ProviderId, due), TableUpdateMode.Replace, cancellationToken);
     }
+
+    internal static TableEntity ToEntity(string orderId, string providerId, DateTimeOffset due) =>
+        new(Hour(due), RowKey(due, orderId)) { ["OrderId"] = orderId, ["ProviderId"] = providerId, ["DueAt"] = due };
 
     public async Task<IReadOnlyList<DueDeadline>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
