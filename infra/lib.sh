@@ -74,3 +74,30 @@ stop_azurite() {
 
 # A free TCP port on loopback, chosen by the kernel.
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# The Bicep CLI ships in a NuGet package; restoring infra/bicep-cli fetches the pinned version.
+ensure_bicep() {
+  local version
+  version=$(sed -n 's/.*Azure.Bicep.CommandLine.linux-x64" Version="\[\([^]]*\)\]".*/\1/p' "$infra_dir/bicep-cli/BicepCli.csproj")
+  BICEP_CLI="${NUGET_PACKAGES:-$HOME/.nuget/packages}/azure.bicep.commandline.linux-x64/$version/tools/bicep"
+  if [ ! -x "$BICEP_CLI" ]; then
+    log "installing the Bicep CLI $version from NuGet"
+    dotnet restore "$infra_dir/bicep-cli/BicepCli.csproj" -v quiet >/dev/null
+    chmod +x "$BICEP_CLI"
+  fi
+  export BICEP_CLI
+}
+
+# Compiles and lints every Bicep file; any diagnostic, warning or error, fails.
+check_bicep() {
+  local file out failed=0
+  for file in "$repo_root"/bicep/*.bicep "$repo_root"/bicep/modules/*.bicep; do
+    out=$("$BICEP_CLI" lint "$file" 2>&1) || failed=1
+    [ -z "$out" ] || { printf '%s\n' "$out" >&2; failed=1; }
+  done
+  out=$("$BICEP_CLI" build "$repo_root/bicep/main.bicep" --stdout 2>&1 >/dev/null) || failed=1
+  [ -z "$out" ] || { printf '%s\n' "$out" >&2; failed=1; }
+  out=$("$BICEP_CLI" build-params "$repo_root/bicep/main.bicepparam" --stdout 2>&1 >/dev/null) || failed=1
+  [ -z "$out" ] || { printf '%s\n' "$out" >&2; failed=1; }
+  [ "$failed" -eq 0 ] && log "bicep: build and lint clean" || { log "bicep: build or lint reported problems"; return 1; }
+}

@@ -1,0 +1,130 @@
+// Compliance on Azure: Flex Consumption function app, storage, Service Bus, monitoring, a
+// user-assigned identity with least-privilege data roles, and no keys anywhere in settings.
+targetScope = 'resourceGroup'
+
+@description('Azure region for every resource.')
+param location string = resourceGroup().location
+
+@description('Short environment name, used in resource names (e.g. prod, test).')
+@minLength(2)
+@maxLength(8)
+param environmentName string
+
+@description('Entra ID authority for bearer tokens, e.g. https://login.microsoftonline.com/<tenant>/v2.0.')
+param authAuthority string
+
+@description('Expected token issuer (for Entra ID v2 tokens the authority URL).')
+param authIssuer string
+
+@description('Expected token audience: the API\'s application id URI or client id.')
+param authAudience string
+
+@description('Provider ids that get their own order-events subscription.')
+param providerIds array = []
+
+@description('Days ordered media is preserved before deletion (EU TCO Art. 6: six months).')
+param mediaRetentionDays int = 183
+
+@description('Days audit exports stay immutable (WORM).')
+param auditImmutabilityDays int = 1095
+
+@description('Deadline sweep schedule; every minute in Azure.')
+param deadlineSweepSchedule string = '0 */1 * * * *'
+
+@description('Flex Consumption scale-out limit.')
+param maximumInstanceCount int = 40
+
+@description('Create the Event Grid subscription for the blob trigger; needs the code deployed first (infra/deploy does both).')
+param deployEventSubscription bool = false
+
+var suffix = uniqueString(resourceGroup().id, environmentName)
+var namePrefix = 'compliance-${environmentName}'
+var tags = {
+  application: 'compliance'
+  environment: environmentName
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${namePrefix}-id'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    accountName: 'compl${environmentName}${suffix}'
+    mediaRetentionDays: mediaRetentionDays
+    auditImmutabilityDays: auditImmutabilityDays
+    tags: tags
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  params: {
+    location: location
+    namespaceName: '${namePrefix}-${suffix}'
+    providerIds: providerIds
+    tags: tags
+  }
+}
+
+module access 'modules/access.bicep' = {
+  name: 'access'
+  params: {
+    principalId: identity.properties.principalId
+    storageAccountName: storage.outputs.accountName
+    serviceBusNamespaceName: serviceBus.outputs.namespaceName
+    appInsightsName: monitoring.outputs.appInsightsName
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  dependsOn: [ access ]
+  params: {
+    location: location
+    appName: '${namePrefix}-${suffix}'
+    identityId: identity.id
+    identityClientId: identity.properties.clientId
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    authAuthority: authAuthority
+    authIssuer: authIssuer
+    authAudience: authAudience
+    deadlineSweepSchedule: deadlineSweepSchedule
+    maximumInstanceCount: maximumInstanceCount
+    tags: tags
+  }
+}
+
+module eventGrid 'modules/eventgrid.bicep' = if (deployEventSubscription) {
+  name: 'eventgrid'
+  params: {
+    location: location
+    storageAccountName: storage.outputs.accountName
+    appName: functionApp.outputs.appName
+    blobFunctionName: 'AnalyseMedia'
+    containerName: 'media-incoming'
+    tags: tags
+  }
+}
+
+output functionAppName string = functionApp.outputs.appName
+output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
+output storageAccountName string = storage.outputs.accountName
+output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace

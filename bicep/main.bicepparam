@@ -1,0 +1,11 @@
+using 'main.bicep'
+
+// Example values: replace the tenant and application ids with your own.
+param environmentName = 'prod'
+param authAuthority = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0'
+param authIssuer = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0'
+param authAudience = 'api://compliance'
+param providerIds = [
+  'prov-a'
+  'prov-b'
+]

@@ -1,0 +1,118 @@
+// The function app on the Flex Consumption plan. Every connection is identity-based through the
+// user-assigned identity; no setting carries a key.
+
+@description('Azure region.')
+param location string
+
+@description('Function app name.')
+param appName string
+
+@description('Resource id of the user-assigned managed identity.')
+param identityId string
+
+@description('Client id of the user-assigned managed identity.')
+param identityClientId string
+
+@description('Storage account blob endpoint, e.g. https://name.blob.core.windows.net/.')
+param blobEndpoint string
+
+param queueEndpoint string
+
+param tableEndpoint string
+
+@description('Service Bus namespace host name.')
+param serviceBusNamespace string
+
+@description('Application Insights connection string (an ingestion endpoint; authentication is by identity).')
+param appInsightsConnectionString string
+
+@description('Entra ID authority that issues the API\'s bearer tokens.')
+param authAuthority string
+
+param authIssuer string
+
+param authAudience string
+
+@description('Schedule of the deadline sweep (six-field cron).')
+param deadlineSweepSchedule string
+
+@maxValue(1000)
+param maximumInstanceCount int
+
+param tags object
+
+var identityConnection = {
+  credential: 'managedidentity'
+  clientId: identityClientId
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${appName}-plan'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { tier: 'FlexConsumption', name: 'FC1' }
+  properties: { reserved: true }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'functions' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: blobEndpoint }
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: queueEndpoint }
+        { name: 'AzureWebJobsStorage__tableServiceUri', value: tableEndpoint }
+        { name: 'AzureWebJobsStorage__credential', value: identityConnection.credential }
+        { name: 'AzureWebJobsStorage__clientId', value: identityConnection.clientId }
+        { name: 'ComplianceStorage__blobServiceUri', value: blobEndpoint }
+        { name: 'ComplianceStorage__tableServiceUri', value: tableEndpoint }
+        { name: 'ComplianceStorage__credential', value: identityConnection.credential }
+        { name: 'ComplianceStorage__clientId', value: identityConnection.clientId }
+        { name: 'ServiceBus__fullyQualifiedNamespace', value: serviceBusNamespace }
+        { name: 'ServiceBus__credential', value: identityConnection.credential }
+        { name: 'ServiceBus__clientId', value: identityConnection.clientId }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+        { name: 'Auth__Authority', value: authAuthority }
+        { name: 'Auth__Issuer', value: authIssuer }
+        { name: 'Auth__Audience', value: authAudience }
+        { name: 'DeadlineSweepSchedule', value: deadlineSweepSchedule }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}deployments'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: 2048
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+output appName string = app.name
+output defaultHostName string = app.properties.defaultHostName

@@ -1,0 +1,125 @@
+using System.Text.RegularExpressions;
+
+namespace Compliance.Deployment.Tests;
+
+public sealed class TemplateTests
+{
+    private static readonly CompiledTemplate Template = CompiledTemplate.Main;
+
+    // Data-plane roles only: no Owner, Contributor or User Access Administrator.
+    private static readonly Dictionary<string, string> AllowedRoles = new()
+    {
+        ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"] = "Storage Blob Data Contributor",
+        ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
+        ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor",
+        ["69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"] = "Azure Service Bus Data Sender",
+        ["4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"] = "Azure Service Bus Data Receiver",
+        ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher",
+    };
+
+    [Fact]
+    public void App_settings_hold_no_keys()
+    {
+        var site = Assert.Single(Template.OfType("Microsoft.Web/sites"));
+        var settings = site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray().ToList();
+
+        Assert.NotEmpty(settings);
+        foreach (var setting in settings)
+        {
+            var text = setting.GetRawText();
+            Assert.DoesNotContain("listKeys", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("AccountKey", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("SharedAccessKey", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("InstrumentationKey=", text, StringComparison.Ordinal);
+        }
+
+        var names = settings.Select(s => s.GetProperty("name").GetString()).ToHashSet();
+        Assert.Contains("ServiceBus__fullyQualifiedNamespace", names);
+        Assert.Contains("ComplianceStorage__blobServiceUri", names);
+        Assert.Contains("ComplianceStorage__credential", names);
+        Assert.Contains("ComplianceStorage__clientId", names);
+        Assert.Contains("Auth__Authority", names);
+        Assert.DoesNotContain("Auth__SigningKey", names);
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", names); // Flex Consumption sets the runtime in functionAppConfig
+    }
+
+    [Fact]
+    public void Every_role_assignment_is_a_data_plane_role_for_a_service_principal()
+    {
+        var assignments = Template.OfType("Microsoft.Authorization/roleAssignments").ToList();
+
+        // Four loops over role/scope pairs: storage account, topic, queue, Application Insights.
+        Assert.Equal(["onAppInsights", "onQueue", "onStorage", "onTopic"], assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        foreach (var assignment in assignments)
+        {
+            var properties = assignment.GetProperty("properties");
+            Assert.Equal("ServicePrincipal", properties.GetProperty("principalType").GetString());
+            Assert.StartsWith("[guid(", assignment.GetProperty("name").GetString(), StringComparison.Ordinal);
+            var role = properties.GetProperty("roleDefinitionId").GetString()!;
+            Assert.StartsWith("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ", role, StringComparison.Ordinal);
+            Assert.Matches(@"variables\('(roles|storageRoles)'\)", role);
+        }
+
+        // Every id the assignments can draw on is in the allowed set, and no other GUID (Owner,
+        // Contributor, User Access Administrator...) appears anywhere in the template.
+        var guids = Regex.Matches(Template.Root.GetRawText(), "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").Select(m => m.Value).ToHashSet();
+        Assert.Subset(AllowedRoles.Keys.ToHashSet(), guids);
+        Assert.Equal(AllowedRoles.Count, guids.Count);
+    }
+
+    [Fact]
+    public void The_audit_container_is_immutable()
+    {
+        var policy = Assert.Single(Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"));
+
+        Assert.Contains("'audit'", policy.GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Equal("[parameters('auditImmutabilityDays')]", policy.GetProperty("properties").GetProperty("immutabilityPeriodSinceCreationInDays").GetString());
+    }
+
+    [Fact]
+    public void The_app_runs_on_Flex_Consumption_with_identity_authenticated_deployment_storage()
+    {
+        var plan = Assert.Single(Template.OfType("Microsoft.Web/serverfarms"));
+        Assert.Equal("FlexConsumption", plan.GetProperty("sku").GetProperty("tier").GetString());
+
+        var config = Assert.Single(Template.OfType("Microsoft.Web/sites")).GetProperty("properties").GetProperty("functionAppConfig");
+        Assert.Equal("dotnet-isolated", config.GetProperty("runtime").GetProperty("name").GetString());
+        Assert.Equal("UserAssignedIdentity", config.GetProperty("deployment").GetProperty("storage").GetProperty("authentication").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public void Key_based_access_is_disabled_on_storage_service_bus_and_monitoring()
+    {
+        var storage = Assert.Single(Template.OfType("Microsoft.Storage/storageAccounts"), r => r.TryGetProperty("properties", out _));
+        Assert.False(storage.GetProperty("properties").GetProperty("allowSharedKeyAccess").GetBoolean());
+        Assert.False(storage.GetProperty("properties").GetProperty("allowBlobPublicAccess").GetBoolean());
+
+        var serviceBus = Assert.Single(Template.OfType("Microsoft.ServiceBus/namespaces"), r => r.TryGetProperty("properties", out _));
+        Assert.True(serviceBus.GetProperty("properties").GetProperty("disableLocalAuth").GetBoolean());
+
+        var insights = Assert.Single(Template.OfType("Microsoft.Insights/components"), r => r.TryGetProperty("properties", out _));
+        Assert.True(insights.GetProperty("properties").GetProperty("DisableLocalAuth").GetBoolean());
+    }
+
+    [Fact]
+    public void Provider_subscriptions_replace_the_default_rule_with_a_correlation_filter_on_providerId()
+    {
+        var rule = Assert.Single(Template.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions/rules"));
+
+        Assert.Contains("'$Default'", rule.GetProperty("name").GetString(), StringComparison.Ordinal);
+        var filter = rule.GetProperty("properties");
+        Assert.Equal("CorrelationFilter", filter.GetProperty("filterType").GetString());
+        Assert.True(filter.GetProperty("correlationFilter").GetProperty("properties").TryGetProperty("providerId", out _));
+    }
+
+    [Fact]
+    public void Incoming_media_is_deleted_after_the_preservation_period()
+    {
+        var policy = Assert.Single(Template.OfType("Microsoft.Storage/storageAccounts/managementPolicies"));
+        var rule = policy.GetProperty("properties").GetProperty("policy").GetProperty("rules")[0].GetProperty("definition");
+
+        Assert.Contains("media-incoming/", rule.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal("[parameters('mediaRetentionDays')]", rule.GetProperty("actions").GetProperty("baseBlob").GetProperty("delete").GetProperty("daysAfterCreationGreaterThan").GetString());
+    }
+
+}
