@@ -89,6 +89,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__Issuer', value: authIssuer }
         { name: 'Auth__Audience', value: authAudience }
         { name: 'DeadlineSweepSchedule', value: deadlineSweepSchedule }
+        { name: 'OrderEventRelaySchedule', value: '*/10 * * * * *' }
       ]
     }
     functionAppConfig: {

@@ -3,8 +3,12 @@ using Compliance.Cli;
 using Compliance.Infrastructure.Identity;
 
 const string usage = """
-    usage: compliance token --role commission|provider|regulator [--provider ID] [--subject NAME] [--minutes N]
-      Prints a development bearer token that the local host (infra/run) accepts.
+    usage:
+      compliance token --role commission|provider|regulator [--provider ID] [--subject NAME] [--minutes N]
+        Prints a development bearer token that the local host (infra/run) accepts.
+      compliance events tail --subscription NAME [--max N] [--timeout SECONDS] [--topic order-events] [--connection STRING]
+        Prints order events from a subscription, one CloudEvent JSON per line (default: the local broker on port 5673,
+        or the ServiceBus environment variable).
     """;
 
 try
@@ -15,6 +19,8 @@ try
         case "token":
             Console.WriteLine(DevelopmentTokenCommand.Run(line, TimeProvider.System));
             return 0;
+        case "events" when line.Words.Count > 1 && line.Words[1] == "tail":
+            return await EventsTailCommand.RunAsync(line, Console.Out);
         default:
             Console.Error.WriteLine(usage);
             return 2;

@@ -2,6 +2,7 @@ using Compliance.Access;
 using Compliance.Application;
 using Compliance.Functions.Http;
 using Compliance.Infrastructure.Identity;
+using Compliance.Infrastructure.Messaging;
 using Compliance.Infrastructure.Storage;
 using Compliance.Regimes;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,8 @@ public static class ComplianceComposition
 {
     /// <summary>The connection setting for storage, in either Functions form (string, or __tableServiceUri etc.).</summary>
     public const string StorageConnectionName = "ComplianceStorage";
+
+    public const string ServiceBusConnectionName = "ServiceBus";
 
     public static IServiceCollection AddCompliance(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,12 +43,30 @@ public static class ComplianceComposition
         services.AddSingleton(configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions());
         services.AddSingleton<ICallerAuthenticator, JwtCallerAuthenticator>();
 
+        var serviceBus = ServiceBusConnectionFrom(configuration);
+        services.AddSingleton(serviceBus);
+        services.AddSingleton(configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions());
+        services.AddSingleton<IEventOutbox, TableEventOutbox>();
+        services.AddSingleton<IEventPublisher, ServiceBusEventPublisher>();
+        services.AddSingleton<OrderEventRelay>();
+        services.AddSingleton<ProviderResponseHandler>();
+        services.AddHostedService<ProviderResponseListener>();
+
         services.AddSingleton<OrderService>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<SlaService>();
         services.AddSingleton<DeadlineSweep>();
         services.AddSingleton<HttpApi>();
         return services;
+    }
+
+    /// <summary>The ServiceBus setting: a connection string (local broker) or __fullyQualifiedNamespace; absent means events wait in the outbox.</summary>
+    public static ServiceBusConnection ServiceBusConnectionFrom(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(ServiceBusConnectionName);
+        return section.Value is { Length: > 0 } connectionString
+            ? new ServiceBusConnection(connectionString, null, null)
+            : new ServiceBusConnection(null, section["fullyQualifiedNamespace"], section["clientId"]);
     }
 
     public static StorageConnection StorageConnectionFrom(IConfiguration configuration)

@@ -25,6 +25,16 @@ public static class LocalFunctionsHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        var broker = builder.Configuration.GetSection(LocalBrokerOptions.Section).Get<LocalBrokerOptions>() ?? new LocalBrokerOptions();
+        if (broker.Port is { } brokerPort)
+        {
+            // The app's ServiceBus connection points at the local broker unless set explicitly.
+            builder.Configuration[ComplianceComposition.ServiceBusConnectionName] ??= LocalBrokerService.ConnectionStringFor(brokerPort);
+            builder.Services.AddSingleton(broker);
+            builder.Services.AddSingleton<LocalBrokerService>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalBrokerService>());
+        }
+
         builder.Services.AddCompliance(builder.Configuration);
         var catalog = FunctionCatalog.Discover(typeof(ComplianceComposition).Assembly);
         builder.Services.AddSingleton(catalog);

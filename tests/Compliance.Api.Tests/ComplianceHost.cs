@@ -42,7 +42,7 @@ public sealed class ComplianceHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ComplianceHost> StartAsync(bool fakeClock = true, string? sweepSchedule = null)
+    public static async Task<ComplianceHost> StartAsync(bool fakeClock = true, string? sweepSchedule = null, params string[] extraArgs)
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
         TimeProvider clock = fakeClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : TimeProvider.System;
@@ -55,6 +55,7 @@ public sealed class ComplianceHost : IAsyncDisposable
             "--DeadlineSweepSchedule", sweepSchedule ?? "0 0 1 1 *",
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning",
+            .. extraArgs,
         ];
         var app = LocalFunctionsHost.Build(args, builder => builder.Services.AddSingleton(clock));
         await app.StartAsync();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Compliance.Access;
+using Compliance.Events;
 using Compliance.Orders;
 using Compliance.Regimes;
 
@@ -14,6 +15,8 @@ internal static class OrderEntities
 {
     public const string OrderKind = "order";
     public const string EventKind = "event";
+    public const string OutboxKind = "outbox";
+    public const string OutboxPrefix = "outbox|";
 
     public static string EventRowKey(string orderId, int sequence) => $"{orderId}|e|{sequence:D6}";
 
@@ -59,6 +62,28 @@ internal static class OrderEntities
         LongText.Write(e, "Items", JsonSerializer.Serialize(order.Items, StorageJson.Options));
         return e;
     }
+
+    /// <summary>The outbox row of one event: same partition as the order, so it commits with the change.</summary>
+    public static TableEntity ToOutboxEntity(TakedownOrder order, OrderEvent entry)
+    {
+        var message = OrderEventMessage.Of(order, entry);
+        var row = new TableEntity(order.ProviderId, $"{OutboxPrefix}{order.OrderId}|{entry.Sequence:D6}")
+        {
+            ["Kind"] = OutboxKind,
+            ["MessageId"] = message.Id,
+            ["OrderId"] = order.OrderId,
+            ["Sequence"] = entry.Sequence,
+            ["Type"] = message.Type,
+        };
+
+        // order.issued lists the order's URLs, which can exceed one property.
+        LongText.Write(row, "Body", JsonSerializer.Serialize(message, StorageJson.Options));
+        return row;
+    }
+
+    /// <summary>The rows a state change writes in one transaction: the order, then each history entry with its outbox row.</summary>
+    public static IEnumerable<TableEntity> HistoryAndOutbox(OrderChange change) =>
+        change.Events.SelectMany(e => new[] { ToEntity(change.Order.ProviderId, change.Order.OrderId, e), ToOutboxEntity(change.Order, e) });
 
     public static TakedownOrder ToOrder(TableEntity e)
     {
@@ -150,5 +175,10 @@ internal static class OrderEntities
 
 internal static class StorageJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    /// <summary>camelCase, nulls left out, and '+' or non-ASCII text written as is (the rows are never embedded in HTML).</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

@@ -10,7 +10,8 @@ namespace Compliance.Infrastructure.Storage;
 
 /// <summary>
 /// Orders partitioned by provider, with a lookup row per order id so that the commission and
-/// regulators can find an order without knowing its provider.
+/// regulators can find an order without knowing its provider. Every change is one transaction:
+/// the order, its history entries and their outbox rows.
 /// </summary>
 public sealed class TableOrderStore(ComplianceTables tables) : IOrderStore
 {
@@ -38,7 +39,7 @@ public sealed class TableOrderStore(ComplianceTables tables) : IOrderStore
         await lookup.UpsertEntityAsync(new TableEntity(order.OrderId, string.Empty) { ["ProviderId"] = order.ProviderId }, TableUpdateMode.Replace, cancellationToken);
 
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, OrderEntities.ToEntity(order)) };
-        actions.AddRange(issued.Events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, OrderEntities.ToEntity(order.ProviderId, order.OrderId, e))));
+        actions.AddRange(OrderEntities.HistoryAndOutbox(issued).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
         var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
         try
         {
@@ -58,7 +59,7 @@ public sealed class TableOrderStore(ComplianceTables tables) : IOrderStore
         {
             new(TableTransactionActionType.UpdateReplace, OrderEntities.ToEntity(order), new ETag(previous.ConcurrencyToken)),
         };
-        actions.AddRange(change.Events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, OrderEntities.ToEntity(order.ProviderId, order.OrderId, e))));
+        actions.AddRange(OrderEntities.HistoryAndOutbox(change).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
         var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
         try
         {

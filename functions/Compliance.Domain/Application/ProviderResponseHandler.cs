@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Compliance.Access;
+using Compliance.Problems;
+
+namespace Compliance.Application;
+
+/// <summary>A provider's response received as a message rather than over HTTP.</summary>
+/// <param name="Authorization">The bearer token, as the HTTP Authorization header would carry it.</param>
+public sealed record InboundResponse(string MessageId, string? Authorization, byte[] Body);
+
+public abstract record InboundOutcome
+{
+    public sealed record Done : InboundOutcome;
+
+    /// <summary>The message can never succeed: dead-letter it with this reason.</summary>
+    public sealed record Refused(string Reason, string Description) : InboundOutcome;
+
+    /// <summary>Something on our side failed: let the broker redeliver.</summary>
+    public sealed record Retry : InboundOutcome;
+}
+
+/// <summary>
+/// Applies acknowledgements, confirmations and objections that arrive on the provider-responses
+/// queue with the HTTP API's rules: the same bearer token check, the caller-scoped idempotency key
+/// (the MessageId) and the same order service, so a provider can only answer its own orders.
+/// </summary>
+public sealed class ProviderResponseHandler(ICallerAuthenticator authenticator, IIdempotencyStore idempotency, OrderService orders)
+{
+    public const string Unauthorized = "unauthorized";
+    public const string InvalidMessage = "invalid_message";
+    public const string Rejected = "rejected";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
+    public async Task<InboundOutcome> HandleAsync(InboundResponse message, CancellationToken cancellationToken)
+    {
+        Caller caller;
+        try
+        {
+            caller = await authenticator.AuthenticateAsync(message.Authorization, cancellationToken);
+            caller.RequireRole(Role.Provider);
+        }
+        catch (ComplianceProblem problem)
+        {
+            return new InboundOutcome.Refused(Unauthorized, problem.Detail);
+        }
+
+        if (string.IsNullOrEmpty(message.MessageId) || message.MessageId.Length > 128)
+        {
+            return new InboundOutcome.Refused(InvalidMessage, "MessageId must be set (1-128 characters); it is the idempotency key.");
+        }
+
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(message.Body));
+        var start = await idempotency.BeginAsync(caller.Scope, "message:" + message.MessageId, fingerprint, cancellationToken);
+        switch (start)
+        {
+            case IdempotencyStart.Replay replay:
+                return replay.Response.StatusCode == 200 ? new InboundOutcome.Done() : Refusal(replay.Response.Body);
+            case IdempotencyStart.KeyReusedWithOtherRequest:
+                return new InboundOutcome.Refused(InvalidMessage, "This MessageId was already used for a different response.");
+            case IdempotencyStart.StillInProgress:
+                return new InboundOutcome.Retry();
+        }
+
+        var lease = ((IdempotencyStart.Started)start).Lease;
+        InboundOutcome outcome;
+        try
+        {
+            outcome = await ApplyAsync(caller, message, cancellationToken);
+        }
+        catch
+        {
+            await idempotency.ReleaseAsync(lease, CancellationToken.None);
+            throw;
+        }
+
+        var record = outcome is InboundOutcome.Refused refused ? new StoredResponse(422, "text/plain", $"{refused.Reason}\n{refused.Description}", null, null) : new StoredResponse(200, "text/plain", string.Empty, null, null);
+        await idempotency.CompleteAsync(lease, record, CancellationToken.None);
+        return outcome;
+    }
+
+    private async Task<InboundOutcome> ApplyAsync(Caller caller, InboundResponse message, CancellationToken cancellationToken)
+    {
+        ResponseMessage body;
+        try
+        {
+            body = JsonSerializer.Deserialize<ResponseMessage>(message.Body, Json) ?? throw new JsonException("null body");
+        }
+        catch (JsonException e)
+        {
+            return new InboundOutcome.Refused(InvalidMessage, $"The body is not a valid response message: {e.Path ?? "$"}.");
+        }
+
+        if (body.OrderId is null)
+        {
+            return new InboundOutcome.Refused(InvalidMessage, "orderId is required.");
+        }
+
+        var key = $"{caller.Scope}|message:{message.MessageId}";
+        try
+        {
+            _ = body.Type switch
+            {
+                "acknowledgement" => await orders.AcknowledgeAsync(caller, body.OrderId, null, key, cancellationToken),
+                "confirmation" => await orders.ConfirmAsync(caller, body.OrderId, new ConfirmationRequest(body.RemovedAt, body.Action, body.Evidence), null, key, cancellationToken),
+                "objection" => await orders.ObjectAsync(caller, body.OrderId, new ObjectionRequest(body.Ground, body.Explanation), null, key, cancellationToken),
+                _ => throw new ComplianceProblem(ProblemKind.ValidationFailed, "type must be acknowledgement, confirmation or objection."),
+            };
+            return new InboundOutcome.Done();
+        }
+        catch (ComplianceProblem problem)
+        {
+            return problem.Kind switch
+            {
+                ProblemKind.NotFound or ProblemKind.Forbidden or ProblemKind.Unauthenticated => new InboundOutcome.Refused(Unauthorized, "The order does not exist for this provider."),
+                ProblemKind.ValidationFailed or ProblemKind.MalformedJson => new InboundOutcome.Refused(InvalidMessage, problem.Detail),
+                ProblemKind.ConcurrencyConflict => new InboundOutcome.Retry(),
+                _ => new InboundOutcome.Refused(Rejected, problem.Detail),
+            };
+        }
+    }
+
+    private static InboundOutcome.Refused Refusal(string stored)
+    {
+        var parts = stored.Split('\n', 2);
+        return new InboundOutcome.Refused(parts[0], parts.Length > 1 ? parts[1] : string.Empty);
+    }
+
+    private sealed record ResponseMessage(
+        string? Type,
+        string? OrderId,
+        DateTimeOffset? RemovedAt,
+        string? Action,
+        string? Evidence,
+        string? Ground,
+        string? Explanation);
+}

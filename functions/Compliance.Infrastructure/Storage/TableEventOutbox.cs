@@ -1,0 +1,49 @@
+using Azure;
+using Azure.Data.Tables;
+using Compliance.Application;
+
+namespace Compliance.Infrastructure.Storage;
+
+/// <summary>
+/// Outbox rows live beside the order they belong to (so they commit with it); pending ones are
+/// found by their row-key prefix across providers and deleted once published.
+/// </summary>
+public sealed class TableEventOutbox(ComplianceTables tables) : IEventOutbox
+{
+    public async Task<IReadOnlyList<PendingEvent>> PendingAsync(int max, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {OrderEntities.OutboxPrefix} and RowKey lt {OrderEntities.OutboxPrefix[..^1] + "}"}");
+        var pending = new List<PendingEvent>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            pending.Add(new PendingEvent(
+                row.GetString("MessageId"),
+                row.PartitionKey,
+                row.GetString("OrderId"),
+                row.GetInt32("Sequence") ?? 0,
+                row.GetString("Type"),
+                LongText.Read(row, "Body"),
+                row.RowKey));
+            if (pending.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return pending;
+    }
+
+    public async Task MarkSentAsync(PendingEvent sent, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
+        try
+        {
+            await table.DeleteEntityAsync(sent.ProviderId, sent.OutboxKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Marked by a concurrent relay already.
+        }
+    }
+}

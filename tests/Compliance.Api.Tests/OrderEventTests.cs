@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Azure.Messaging.ServiceBus;
+using Compliance.Access;
+using Compliance.Application;
+using Compliance.Cli;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Compliance.Api.Tests;
+
+/// <summary>Order events over the local broker with the real Service Bus client, and provider responses sent as messages.</summary>
+public sealed class OrderEventTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task A_provider_receives_its_own_order_events_in_order_and_the_regulator_receives_all()
+    {
+        await using var host = await StartAsync("ev-a", "ev-b");
+        var a = (await host.IssueAsync("ev-a")).GetProperty("orderId").GetString()!;
+        await host.PostAsync($"/api/v1/orders/{a}/acknowledgement", host.Provider("ev-a"), null);
+        await host.PostAsync($"/api/v1/orders/{a}/confirmation", host.Provider("ev-a"), new { removedAt = host.Clock.GetUtcNow(), action = "removed" });
+        var b = (await host.IssueAsync("ev-b")).GetProperty("orderId").GetString()!;
+
+        var relayed = await Relay(host).RunAsync(CancellationToken.None);
+
+        Assert.Equal(new RelayResult(4, 0), relayed);
+        await using var client = new ServiceBusClient(Connection(host));
+        var forA = await ReceiveAllAsync(client, "ev-a");
+        Assert.Equal(["order.issued", "order.acknowledged", "order.removed"], forA.Select(e => e.GetProperty("type").GetString()));
+        Assert.All(forA, e => Assert.Equal(a, e.GetProperty("data").GetProperty("orderId").GetString()));
+        Assert.Equal([1, 2, 3], forA.Select(e => e.GetProperty("data").GetProperty("sequence").GetInt32()));
+        Assert.Equal("1.0", forA[0].GetProperty("specversion").GetString());
+        Assert.Equal($"{a}-1", forA[0].GetProperty("id").GetString());
+        Assert.Equal("https://video.example/watch/123", forA[0].GetProperty("data").GetProperty("urls")[0].GetString());
+        Assert.False(forA[2].GetProperty("data").GetProperty("late").GetBoolean());
+
+        var forB = await ReceiveAllAsync(client, "ev-b");
+        Assert.Equal([b], forB.Select(e => e.GetProperty("subject").GetString()));
+        var regulator = await ReceiveAllAsync(client, "regulator");
+        Assert.Equal(4, regulator.Count);
+        Assert.Equal(new[] { a, b }.Order(StringComparer.Ordinal), regulator.Select(e => e.GetProperty("subject").GetString()!).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Responses_sent_as_messages_follow_the_API_rules()
+    {
+        await using var host = await StartAsync("rs-a", "rs-b");
+        var order = (await host.IssueAsync("rs-a")).GetProperty("orderId").GetString()!;
+        await using var client = new ServiceBusClient(Connection(host));
+        await using var sender = client.CreateSender("provider-responses");
+
+        await sender.SendMessagesAsync([
+            Response("wrong-provider", host.Provider("rs-b"), new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "removed" }),
+            Response("malformed", host.Provider("rs-a"), "{\"type\": \"confirmation\", \"orderId\": "),
+            Response("no-token", null, new { type = "acknowledgement", orderId = order }),
+            Response("right-provider", host.Provider("rs-a"), new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }),
+        ]);
+
+        await using var deadLetters = client.CreateReceiver("provider-responses", new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
+        var dead = new Dictionary<string, ServiceBusReceivedMessage>();
+        for (var attempt = 0; attempt < 20 && dead.Count < 3; attempt++)
+        {
+            foreach (var message in await deadLetters.ReceiveMessagesAsync(10, TimeSpan.FromMilliseconds(500)))
+            {
+                dead[message.MessageId] = message;
+                await deadLetters.CompleteMessageAsync(message);
+            }
+        }
+
+        Assert.Equal(["malformed", "no-token", "wrong-provider"], dead.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("unauthorized", dead["wrong-provider"].DeadLetterReason);
+        Assert.Equal("unauthorized", dead["no-token"].DeadLetterReason);
+        Assert.Equal("invalid_message", dead["malformed"].DeadLetterReason);
+
+        var status = string.Empty;
+        for (var attempt = 0; attempt < 40 && status != "removed"; attempt++)
+        {
+            await Task.Delay(100);
+            status = (await host.GetAsync($"/api/v1/orders/{order}", host.Regulator)).Str("status");
+        }
+
+        Assert.Equal("removed", status);
+        var history = (await host.GetAsync($"/api/v1/orders/{order}/history", host.Regulator)).Json.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["issued", "removed"], history.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal("rs-a", history[1].GetProperty("actor").GetProperty("providerId").GetString());
+
+        // The same message again (a redelivery) changes nothing and is not dead-lettered.
+        await sender.SendMessageAsync(Response("right-provider-retry", host.Provider("rs-a"), new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }));
+        var retried = await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal("rejected", retried!.DeadLetterReason);
+    }
+
+    [Fact]
+    public async Task A_relay_killed_before_publishing_or_before_marking_sent_loses_and_duplicates_nothing()
+    {
+        await using var host = await StartAsync("ft-a");
+        var order = (await host.IssueAsync("ft-a")).GetProperty("orderId").GetString()!;
+        await host.PostAsync($"/api/v1/orders/{order}/acknowledgement", host.Provider("ft-a"), null);
+        var outbox = host.Services.GetRequiredService<IEventOutbox>();
+
+        // Killed after the table write, before publishing: both events are still pending.
+        Assert.Equal(2, (await outbox.PendingAsync(100, CancellationToken.None)).Count);
+
+        // Killed after publishing, before marking sent.
+        var crashing = new OrderEventRelay(outbox, new KilledAfterPublish(host.Services.GetRequiredService<IEventPublisher>()));
+        await Assert.ThrowsAsync<OperationCanceledException>(() => crashing.RunAsync(CancellationToken.None));
+        Assert.Equal(2, (await outbox.PendingAsync(100, CancellationToken.None)).Count);
+
+        // Restarted: everything is published again under the same MessageIds and marked sent.
+        Assert.Equal(new RelayResult(2, 0), await Relay(host).RunAsync(CancellationToken.None));
+        Assert.Empty(await outbox.PendingAsync(100, CancellationToken.None));
+
+        await using var client = new ServiceBusClient(Connection(host));
+        var received = await ReceiveAllAsync(client, "ft-a");
+        Assert.Equal(["order.issued", "order.acknowledged"], received.Select(e => e.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task The_cli_tails_a_subscription_as_json_lines()
+    {
+        await using var host = await StartAsync("cli-a");
+        var order = (await host.IssueAsync("cli-a")).GetProperty("orderId").GetString()!;
+        await Relay(host).RunAsync(CancellationToken.None);
+        var output = new StringWriter();
+
+        var exit = await EventsTailCommand.RunAsync(CommandLine.Parse(["events", "tail", "--subscription", "cli-a", "--max", "1", "--timeout", "20", "--connection", Connection(host)]), output);
+
+        Assert.Equal(0, exit);
+        var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var cloudEvent = JsonDocument.Parse(line);
+        Assert.Equal("order.issued", cloudEvent.RootElement.GetProperty("type").GetString());
+        Assert.Equal(order, cloudEvent.RootElement.GetProperty("data").GetProperty("orderId").GetString());
+    }
+
+    private static async Task<ComplianceHost> StartAsync(params string[] providers)
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
+        socket.Stop();
+        var host = await ComplianceHost.StartAsync(true, null, "--LocalBroker:Port", port.ToString(), "--LocalBroker:Providers", string.Join(',', providers));
+        foreach (var provider in providers)
+        {
+            await host.RegisterProviderAsync(provider);
+        }
+
+        return host;
+    }
+
+    private static OrderEventRelay Relay(ComplianceHost host) => host.Services.GetRequiredService<OrderEventRelay>();
+
+    private static string Connection(ComplianceHost host) => host.Services.GetRequiredService<Compliance.Infrastructure.Messaging.ServiceBusConnection>().ConnectionString!;
+
+    private static ServiceBusMessage Response(string messageId, string? token, object body) =>
+        new(body is string raw ? BinaryData.FromString(raw) : BinaryData.FromObjectAsJson(body))
+        {
+            MessageId = messageId,
+            ContentType = "application/json",
+            ApplicationProperties = { ["authorization"] = token is null ? null : "Bearer " + token },
+        };
+
+    private static async Task<List<JsonElement>> ReceiveAllAsync(ServiceBusClient client, string subscription)
+    {
+        await using var receiver = client.CreateReceiver("order-events", subscription);
+        var events = new List<JsonElement>();
+        while (await receiver.ReceiveMessageAsync(events.Count == 0 ? Wait : TimeSpan.FromMilliseconds(700)) is { } message)
+        {
+            events.Add(JsonDocument.Parse(message.Body.ToMemory()).RootElement.Clone());
+            await receiver.CompleteMessageAsync(message);
+        }
+
+        return events;
+    }
+
+    /// <summary>Publishes for real, then dies as a killed task would, before the relay can mark anything sent.</summary>
+    private sealed class KilledAfterPublish(IEventPublisher inner) : IEventPublisher
+    {
+        public bool IsConfigured => true;
+
+        public async Task PublishAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken)
+        {
+            await inner.PublishAsync(events, cancellationToken);
+            throw new OperationCanceledException("relay task killed");
+        }
+    }
+}
