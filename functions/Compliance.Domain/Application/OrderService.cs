@@ -217,26 +217,8 @@ public sealed class OrderService(
         }
     }
 
-    private async Task<StoredOrder> LoadVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken)
-    {
-        caller.RequireRole(Role.Commission, Role.Regulator, Role.Provider);
-        if (!OrderIds.LooksValid(orderId))
-        {
-            throw ComplianceProblem.NotFound("Order");
-        }
-
-        // A provider reads only its own partition, so another provider's order is simply absent.
-        var stored = caller.Role == Role.Provider
-            ? await orders.FindAsync(caller.ProviderId!, orderId, cancellationToken)
-            : await orders.FindAsync(orderId, cancellationToken);
-        if (stored is null)
-        {
-            throw ComplianceProblem.NotFound("Order");
-        }
-
-        caller.RequireVisible(stored.Order.ProviderId, "Order");
-        return stored;
-    }
+    private Task<StoredOrder> LoadVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
+        orders.LoadVisibleAsync(caller, orderId, cancellationToken);
 
     private LegalRegime RegimeOf(TakedownOrder order) =>
         regimes.Find(order.LegalBasis) ?? throw new InvalidOperationException($"Order {order.OrderId} cites regime {order.LegalBasis}, which is no longer configured.");

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Compliance.Detection.Imaging;
+
+/// <summary>
+/// Frames of a video, one per second, through ffmpeg (Debian's package). Input is a local temp
+/// file and only the file protocol is allowed, so a crafted playlist cannot make ffmpeg fetch URLs.
+/// </summary>
+public sealed class VideoFrames(string ffmpeg = "ffmpeg", string ffprobe = "ffprobe")
+{
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromMinutes(2);
+
+    public async Task<double?> DurationSecondsAsync(string path, CancellationToken cancellationToken)
+    {
+        var (exit, output) = await RunAsync(ffprobe, ["-v", "error", "-protocol_whitelist", "file", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", path], cancellationToken);
+        return exit == 0 && double.TryParse(output.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+    }
+
+    /// <summary>PNG files of up to <paramref name="maxFrames"/> frames at 1 fps, in order; empty when the video cannot be decoded.</summary>
+    public async Task<IReadOnlyList<string>> ExtractAsync(string path, string outputDirectory, int maxFrames, CancellationToken cancellationToken)
+    {
+        var (exit, _) = await RunAsync(ffmpeg, ["-nostdin", "-v", "error", "-protocol_whitelist", "file", "-i", path, "-vf", "fps=1", "-frames:v", maxFrames.ToString(CultureInfo.InvariantCulture), Path.Combine(outputDirectory, "%05d.png")], cancellationToken);
+        return exit == 0 ? Directory.GetFiles(outputDirectory, "*.png").Order(StringComparer.Ordinal).ToList() : [];
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string tool, string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} could not be started.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProcessTimeout);
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        await errors;
+        return (process.ExitCode, await output);
+    }
+}

@@ -1,0 +1,149 @@
+using Compliance.Detection.Faces;
+using Compliance.Detection.Hashing;
+using Compliance.Detection.Imaging;
+using Compliance.Detection.Models;
+using Compliance.Detection.Provenance;
+using Compliance.Media;
+
+namespace Compliance.Detection;
+
+/// <summary>
+/// Analyses one item of evidence: type from magic bytes, size and pixel limits before decoding,
+/// PDQ hash, faces, declared AI provenance and every configured classifier; videos frame by frame.
+/// Anything that cannot be analysed comes back with a rejection reason, never an exception.
+/// </summary>
+public sealed class MediaAnalyser(BlazeFaceDetector faces, IReadOnlyList<OnnxClassifier> classifiers, VideoFrames video, MediaOptions options) : IMediaAnalyser, IImageLookupHasher
+{
+    public async Task<MediaAnalysis> AnalyseAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var data = await ReadLimitedAsync(content, options.MaxBytes, cancellationToken);
+        if (data is null)
+        {
+            return Rejected(null, RejectionReason.TooLarge, $"larger than the {options.MaxBytes}-byte limit", options.MaxBytes + 1);
+        }
+
+        var kind = MediaSniffer.Sniff(data.AsSpan(0, Math.Min(data.Length, MediaSniffer.HeaderLength)));
+        if (kind is null)
+        {
+            return Rejected(null, RejectionReason.UnsupportedType, "not a recognised image or video format", data.Length);
+        }
+
+        return MediaSniffer.IsVideo(kind.Value) ? await AnalyseVideoAsync(data, kind.Value, cancellationToken) : AnalyseImage(data, kind.Value);
+    }
+
+    public async Task<IReadOnlyList<string>?> DihedralHashesAsync(Stream image, CancellationToken cancellationToken)
+    {
+        var data = await ReadLimitedAsync(image, options.MaxBytes, cancellationToken);
+        if (data is null || MediaSniffer.Sniff(data.AsSpan(0, Math.Min(data.Length, MediaSniffer.HeaderLength))) is not { } kind || MediaSniffer.IsVideo(kind))
+        {
+            return null;
+        }
+
+        var decoded = ImageDecoder.Decode(data, options.MaxPixels).Image;
+        return decoded is null ? null : PdqHasher.HashDihedral(decoded).All.Select(h => h.ToHex()).Distinct().ToList();
+    }
+
+    private MediaAnalysis AnalyseImage(byte[] data, MediaKind kind)
+    {
+        var (image, failure, width, height) = ImageDecoder.Decode(data, options.MaxPixels);
+        if (image is null)
+        {
+            return failure == DecodeFailure.TooManyPixels
+                ? Rejected(kind, RejectionReason.TooManyPixels, $"{width}×{height} exceeds the {options.MaxPixels}-pixel limit", data.Length, width, height)
+                : Rejected(kind, RejectionReason.DecodeFailed, "the image could not be decoded completely", data.Length);
+        }
+
+        var pdq = PdqHasher.Hash(image);
+        var found = faces.Detect(image);
+        return new MediaAnalysis(
+            kind,
+            null,
+            null,
+            data.Length,
+            image.Width,
+            image.Height,
+            null,
+            [new MediaHash(pdq.Hash.ToHex(), pdq.Quality, null)],
+            found.Select(f => new FaceFinding(Math.Round(f.X, 1), Math.Round(f.Y, 1), Math.Round(f.Width, 1), Math.Round(f.Height, 1), Math.Round(f.Score, 4), null)).ToList(),
+            ProvenanceInspector.Inspect(data, kind),
+            Classify(image, found));
+    }
+
+    private async Task<MediaAnalysis> AnalyseVideoAsync(byte[] data, MediaKind kind, CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("compliance-video-");
+        try
+        {
+            var input = Path.Combine(work.FullName, "input");
+            await File.WriteAllBytesAsync(input, data, cancellationToken);
+            var duration = await video.DurationSecondsAsync(input, cancellationToken);
+            if (duration is null)
+            {
+                return Rejected(kind, RejectionReason.DecodeFailed, "the video could not be read", data.Length);
+            }
+
+            if (duration > options.MaxVideoSeconds)
+            {
+                return Rejected(kind, RejectionReason.TooLong, $"{duration:F0} s exceeds the {options.MaxVideoSeconds:F0}-second limit", data.Length) with { DurationSeconds = duration };
+            }
+
+            var frames = await video.ExtractAsync(input, work.FullName, options.MaxVideoFrames, cancellationToken);
+            if (frames.Count == 0)
+            {
+                return Rejected(kind, RejectionReason.DecodeFailed, "no frame could be decoded", data.Length) with { DurationSeconds = duration };
+            }
+
+            var hashes = new List<MediaHash>();
+            var faceFindings = new List<FaceFinding>();
+            int? width = null, height = null;
+            for (var second = 0; second < frames.Count; second++)
+            {
+                var frame = ImageDecoder.Decode(await File.ReadAllBytesAsync(frames[second], cancellationToken), options.MaxPixels).Image;
+                if (frame is null)
+                {
+                    continue;
+                }
+
+                (width, height) = (frame.Width, frame.Height);
+                var pdq = PdqHasher.Hash(frame);
+                hashes.Add(new MediaHash(pdq.Hash.ToHex(), pdq.Quality, second));
+                faceFindings.AddRange(faces.Detect(frame).Select(f => new FaceFinding(Math.Round(f.X, 1), Math.Round(f.Y, 1), Math.Round(f.Width, 1), Math.Round(f.Height, 1), Math.Round(f.Score, 4), second)));
+            }
+
+            return new MediaAnalysis(kind, null, null, data.Length, width, height, duration, hashes, faceFindings, new ProvenanceFinding(false, false, null, []), []);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private List<ClassifierFinding> Classify(RasterImage image, IReadOnlyList<FaceBox> found) =>
+        classifiers
+            .Select(c => (c.Manifest, Score: c.Score(image, found)))
+            .Where(r => r.Score is not null)
+            .Select(r => new ClassifierFinding(r.Manifest.Name, r.Manifest.Version, Math.Round(r.Score!.Value, 4), r.Manifest.Threshold, r.Score >= r.Manifest.Threshold))
+            .ToList();
+
+    private static MediaAnalysis Rejected(MediaKind? kind, RejectionReason reason, string detail, long size, int? width = null, int? height = null) =>
+        new(kind, reason, detail, size, width, height, null, [], [], null, []);
+
+    /// <summary>The stream's bytes, or null as soon as it proves longer than the limit.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(Stream content, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,130 @@
+using Compliance.Detection.Imaging;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Compliance.Detection.Models;
+
+/// <summary>Turns an image region into a model's input tensor: bilinear resize, channel order, layout, normalisation.</summary>
+public static class ModelInputTensor
+{
+    /// <summary>Letterboxes the whole image (aspect kept, centred) and returns the transform back to image pixels.</summary>
+    public static (DenseTensor<float> Tensor, Letterbox Box) Letterboxed(RasterImage image, ModelInput input)
+    {
+        var scale = Math.Min((double)input.Width / image.Width, (double)input.Height / image.Height);
+        var box = new Letterbox(scale, (input.Width - (image.Width * scale)) / 2, (input.Height - (image.Height * scale)) / 2);
+        return (Fill(image, input, 0, 0, image.Width, image.Height, box), box);
+    }
+
+    /// <summary>A region of the image stretched to the input size (for face crops).</summary>
+    public static DenseTensor<float> Crop(RasterImage image, ModelInput input, double x, double y, double width, double height)
+    {
+        var box = new Letterbox(0, 0, 0);
+        return Fill(image, input, x, y, width, height, box, stretch: true);
+    }
+
+    private static DenseTensor<float> Fill(RasterImage image, ModelInput input, double x0, double y0, double width, double height, Letterbox box, bool stretch = false)
+    {
+        var tensor = new DenseTensor<float>(input.Shape);
+        var bgr = input.Channels.Equals("BGR", StringComparison.OrdinalIgnoreCase);
+        var padding = (float)input.Offset; // a 0-valued (black) pixel after normalisation
+        for (var ty = 0; ty < input.Height; ty++)
+        {
+            for (var tx = 0; tx < input.Width; tx++)
+            {
+                // The target pixel's footprint in source pixels.
+                double left, top, right, bottom;
+                if (stretch)
+                {
+                    left = x0 + (tx * width / input.Width);
+                    right = x0 + ((tx + 1) * width / input.Width);
+                    top = y0 + (ty * height / input.Height);
+                    bottom = y0 + ((ty + 1) * height / input.Height);
+                }
+                else
+                {
+                    left = (tx - box.PadX) / box.Scale;
+                    right = (tx + 1 - box.PadX) / box.Scale;
+                    top = (ty - box.PadY) / box.Scale;
+                    bottom = (ty + 1 - box.PadY) / box.Scale;
+                    var centreX = (left + right) / 2;
+                    var centreY = (top + bottom) / 2;
+                    if (centreX < 0 || centreY < 0 || centreX >= image.Width || centreY >= image.Height)
+                    {
+                        Set(tensor, input, ty, tx, padding, padding, padding);
+                        continue;
+                    }
+                }
+
+                var (r, g, b) = Sample(image, left, top, right, bottom);
+                var nr = (float)((r * input.Scale) + input.Offset);
+                var ng = (float)((g * input.Scale) + input.Offset);
+                var nb = (float)((b * input.Scale) + input.Offset);
+                Set(tensor, input, ty, tx, bgr ? nb : nr, ng, bgr ? nr : nb);
+            }
+        }
+
+        return tensor;
+    }
+
+    private static void Set(DenseTensor<float> tensor, ModelInput input, int y, int x, float c0, float c1, float c2)
+    {
+        if (input.Layout == TensorLayout.Nhwc)
+        {
+            tensor[0, y, x, 0] = c0;
+            tensor[0, y, x, 1] = c1;
+            tensor[0, y, x, 2] = c2;
+        }
+        else
+        {
+            tensor[0, 0, y, x] = c0;
+            tensor[0, 1, y, x] = c1;
+            tensor[0, 2, y, x] = c2;
+        }
+    }
+
+    /// <summary>
+    /// Averages the source pixels under the footprint when shrinking (no aliasing), and samples
+    /// bilinearly at its centre when enlarging.
+    /// </summary>
+    private static (double R, double G, double B) Sample(RasterImage image, double left, double top, double right, double bottom)
+    {
+        if (right - left <= 1 || bottom - top <= 1)
+        {
+            return Bilinear(image, ((left + right) / 2) - 0.5, ((top + bottom) / 2) - 0.5);
+        }
+
+        int x0 = Math.Clamp((int)Math.Floor(left), 0, image.Width - 1), x1 = Math.Clamp((int)Math.Ceiling(right), x0 + 1, image.Width);
+        int y0 = Math.Clamp((int)Math.Floor(top), 0, image.Height - 1), y1 = Math.Clamp((int)Math.Ceiling(bottom), y0 + 1, image.Height);
+        double r = 0, g = 0, b = 0;
+        for (var y = y0; y < y1; y++)
+        {
+            for (var x = x0; x < x1; x++)
+            {
+                var p = image.Rgb(x, y);
+                r += p.R;
+                g += p.G;
+                b += p.B;
+            }
+        }
+
+        var n = (double)(x1 - x0) * (y1 - y0);
+        return (r / n, g / n, b / n);
+    }
+
+    private static (double R, double G, double B) Bilinear(RasterImage image, double x, double y)
+    {
+        x = Math.Clamp(x, 0, image.Width - 1);
+        y = Math.Clamp(y, 0, image.Height - 1);
+        int x0 = (int)x, y0 = (int)y;
+        int x1 = Math.Min(x0 + 1, image.Width - 1), y1 = Math.Min(y0 + 1, image.Height - 1);
+        double fx = x - x0, fy = y - y0;
+        var p00 = image.Rgb(x0, y0);
+        var p10 = image.Rgb(x1, y0);
+        var p01 = image.Rgb(x0, y1);
+        var p11 = image.Rgb(x1, y1);
+        double Mix(byte a, byte b, byte c, byte d) => (a * (1 - fx) * (1 - fy)) + (b * fx * (1 - fy)) + (c * (1 - fx) * fy) + (d * fx * fy);
+        return (Mix(p00.R, p10.R, p01.R, p11.R), Mix(p00.G, p10.G, p01.G, p11.G), Mix(p00.B, p10.B, p01.B, p11.B));
+    }
+}
+
+/// <summary>Maps model-input pixels back to image pixels: image = (input - pad) / scale.</summary>
+public sealed record Letterbox(double Scale, double PadX, double PadY);

@@ -1,0 +1,74 @@
+namespace Compliance.Media;
+
+public enum MediaStatus
+{
+    Pending,
+    Analysed,
+    Rejected,
+}
+
+/// <summary>Why a blob was not analysed; it is moved to quarantine and never retried.</summary>
+public enum RejectionReason
+{
+    UnsupportedType,
+    TooLarge,
+    DecodeFailed,
+    TooManyPixels,
+    TooLong,
+}
+
+public enum MediaKind
+{
+    Jpeg,
+    Png,
+    Gif,
+    Webp,
+    Bmp,
+    Mp4,
+    Mov,
+    Webm,
+}
+
+/// <param name="FrameSecond">For video: the second of the frame this hash was taken from.</param>
+public sealed record MediaHash(string Pdq, int Quality, int? FrameSecond);
+
+/// <summary>A face box in the image's pixel coordinates.</summary>
+public sealed record FaceFinding(double X, double Y, double Width, double Height, double Score, int? FrameSecond);
+
+/// <summary>Declared AI generation: a C2PA manifest or an IPTC digital source type of generated media.</summary>
+public sealed record ProvenanceFinding(bool AiDeclared, bool C2paManifest, string? DigitalSourceType, IReadOnlyList<string> Evidence);
+
+public sealed record ClassifierFinding(string Model, string Version, double Score, double Threshold, bool Flagged);
+
+/// <summary>Everything the analysis of one blob found.</summary>
+public sealed record MediaAnalysis(
+    MediaKind? Kind,
+    RejectionReason? Rejection,
+    string? RejectionDetail,
+    long SizeBytes,
+    int? Width,
+    int? Height,
+    double? DurationSeconds,
+    IReadOnlyList<MediaHash> Hashes,
+    IReadOnlyList<FaceFinding> Faces,
+    ProvenanceFinding? Provenance,
+    IReadOnlyList<ClassifierFinding> Classifications);
+
+/// <summary>One uploaded item of evidence attached to an order, and what its analysis found.</summary>
+public sealed record MediaRecord(
+    string OrderId,
+    string MediaId,
+    string ProviderId,
+    MediaStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset PreserveUntil,
+    DateTimeOffset? AnalysedAt,
+    MediaAnalysis? Analysis,
+    bool Purged);
+
+public sealed record UploadTicket(string MediaId, Uri UploadUrl, DateTimeOffset ExpiresAt, long MaxBytes);
+
+/// <summary>A hash-bank entry: the PDQ of ordered media, with where it came from.</summary>
+public sealed record HashBankEntry(string Pdq, int Quality, string OrderId, string ProviderId, string MediaId, int? FrameSecond, DateTimeOffset AddedAt);
+
+public sealed record HashBankMatch(HashBankEntry Entry, int Distance);
