@@ -16,6 +16,8 @@ apt_install() {
 ensure_tools() {
   command -v dotnet >/dev/null || { log "the .NET SDK (10) is required: https://dot.net"; exit 1; }
   command -v node >/dev/null && command -v npm >/dev/null || { log "installing node and npm"; apt_install nodejs npm; }
+  # Video evidence is split into frames by ffmpeg (Debian's package).
+  command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { log "installing ffmpeg"; apt_install ffmpeg; }
 }
 
 # Azurite comes from npm, pinned by infra/azurite/package-lock.json.

@@ -90,6 +90,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__Audience', value: authAudience }
         { name: 'DeadlineSweepSchedule', value: deadlineSweepSchedule }
         { name: 'OrderEventRelaySchedule', value: '*/10 * * * * *' }
+        { name: 'MediaIncomingContainer', value: 'media-incoming' }
+        { name: 'MediaQuarantineContainer', value: 'media-quarantine' }
+        { name: 'MediaPurgeSchedule', value: '0 0 3 * * *' }
       ]
     }
     functionAppConfig: {

@@ -2,7 +2,13 @@ using Compliance.Access;
 using Compliance.Application;
 using Compliance.Functions.Http;
 using Compliance.Infrastructure.Identity;
+using Compliance.Detection;
+using Compliance.Detection.Faces;
+using Compliance.Detection.Imaging;
+using Compliance.Detection.Models;
+using Compliance.Infrastructure.Media;
 using Compliance.Infrastructure.Messaging;
+using Compliance.Media;
 using Compliance.Infrastructure.Storage;
 using Compliance.Regimes;
 using Microsoft.Extensions.Configuration;
@@ -52,12 +58,37 @@ public static class ComplianceComposition
         services.AddSingleton<ProviderResponseHandler>();
         services.AddHostedService<ProviderResponseListener>();
 
+        AddDetection(services, configuration);
+
         services.AddSingleton<OrderService>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<SlaService>();
         services.AddSingleton<DeadlineSweep>();
         services.AddSingleton<HttpApi>();
         return services;
+    }
+
+    private static void AddDetection(IServiceCollection services, IConfiguration configuration)
+    {
+        var media = configuration.GetSection(MediaOptions.Section).Get<MediaOptions>() ?? new MediaOptions();
+        var detection = configuration.GetSection(DetectionOptions.Section).Get<DetectionOptions>() ?? new DetectionOptions();
+        services.AddSingleton(media);
+        services.AddSingleton(new MediaContainers(configuration["MediaIncomingContainer"] ?? "media-incoming", configuration["MediaQuarantineContainer"] ?? "media-quarantine"));
+        services.AddSingleton<IMediaStore, TableMediaStore>();
+        services.AddSingleton<IMediaBlobs, BlobMediaStorage>();
+        services.AddSingleton<IHashBank, TableHashBank>();
+
+        // Manifests are read and their model files checked now, so a tampered model stops start-up.
+        var models = detection.ModelDirectory ?? Path.Combine(AppContext.BaseDirectory, "models");
+        var faceModel = ModelManifest.Load(Path.Combine(models, detection.FaceModel));
+        var classifierModels = detection.Classifiers.Select(c => ModelManifest.Load(Path.Combine(models, c))).ToList();
+        services.AddSingleton(_ => new BlazeFaceDetector(faceModel, detection.IntraOpThreads));
+        services.AddSingleton<IReadOnlyList<OnnxClassifier>>(_ => classifierModels.Select(m => new OnnxClassifier(m, detection.IntraOpThreads)).ToList());
+        services.AddSingleton(new VideoFrames(detection.Ffmpeg, detection.Ffprobe));
+        services.AddSingleton<MediaAnalyser>();
+        services.AddSingleton<IMediaAnalyser>(sp => sp.GetRequiredService<MediaAnalyser>());
+        services.AddSingleton<IImageLookupHasher>(sp => sp.GetRequiredService<MediaAnalyser>());
+        services.AddSingleton<MediaService>();
     }
 
     /// <summary>The ServiceBus setting: a connection string (local broker) or __fullyQualifiedNamespace; absent means events wait in the outbox.</summary>

@@ -8,17 +8,23 @@ public sealed record HttpFunction(string Name, MethodInfo Method, string[] HttpM
 
 public sealed record TimerFunction(string Name, MethodInfo Method, string Schedule, bool RunOnStartup);
 
+/// <param name="Path">container/name pattern, e.g. %MediaIncomingContainer%/{orderId}/{mediaId}.</param>
+public sealed record BlobFunction(string Name, MethodInfo Method, string Path, string? Connection);
+
 /// <summary>
 /// The functions of an assembly as the Functions host would see them: every method with a
 /// <see cref="FunctionAttribute"/>, classified by its trigger attribute.
 /// </summary>
 public sealed class FunctionCatalog
 {
-    private FunctionCatalog(IReadOnlyList<HttpFunction> http, IReadOnlyList<TimerFunction> timers)
+    private FunctionCatalog(IReadOnlyList<HttpFunction> http, IReadOnlyList<TimerFunction> timers, IReadOnlyList<BlobFunction> blobs)
     {
         Http = http;
         Timers = timers;
+        Blobs = blobs;
     }
+
+    public IReadOnlyList<BlobFunction> Blobs { get; }
 
     public IReadOnlyList<HttpFunction> Http { get; }
 
@@ -28,6 +34,7 @@ public sealed class FunctionCatalog
     {
         var http = new List<HttpFunction>();
         var timers = new List<TimerFunction>();
+        var blobs = new List<BlobFunction>();
         foreach (var method in assembly.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)))
         {
             if (method.GetCustomAttribute<FunctionAttribute>() is not { } function)
@@ -48,10 +55,15 @@ public sealed class FunctionCatalog
                     RequireSupported(function.Name, method, typeof(TimerInfo));
                     timers.Add(new TimerFunction(function.Name, method, timerTrigger.Schedule, timerTrigger.RunOnStartup));
                 }
+                else if (parameter.GetCustomAttribute<BlobTriggerAttribute>() is { } blobTrigger)
+                {
+                    RequireSupported(function.Name, method, typeof(Stream));
+                    blobs.Add(new BlobFunction(function.Name, method, blobTrigger.BlobPath, blobTrigger.Connection));
+                }
             }
         }
 
-        return new FunctionCatalog(http, timers);
+        return new FunctionCatalog(http, timers, blobs);
     }
 
     /// <summary>

@@ -43,6 +43,11 @@ public static class LocalFunctionsHost
             builder.Services.AddHostedService<TimerFunctionScheduler>();
         }
 
+        if (!builder.Configuration.GetValue<bool>("LocalHost:DisableBlobTriggers"))
+        {
+            builder.Services.AddHostedService<BlobTriggerPoller>();
+        }
+
         if (builder.Configuration.GetValue<bool>("LocalHost:SeedDemoProviders"))
         {
             builder.Services.AddHostedService<DemoProviderSeeder>();

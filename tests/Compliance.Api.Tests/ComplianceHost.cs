@@ -51,6 +51,8 @@ public sealed class ComplianceHost : IAsyncDisposable
             "--urls", "http://127.0.0.1:0",
             "--ComplianceStorage", StorageConnection,
             "--Storage:TablePrefix", prefix,
+            "--MediaIncomingContainer", prefix + "-incoming",
+            "--MediaQuarantineContainer", prefix + "-quarantine",
             "--LocalHost:DisableTimers", (sweepSchedule is null).ToString(),
             "--DeadlineSweepSchedule", sweepSchedule ?? "0 0 1 1 *",
             "--Logging:LogLevel:Default", "Warning",

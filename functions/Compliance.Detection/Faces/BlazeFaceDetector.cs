@@ -30,7 +30,7 @@ public sealed class BlazeFaceDetector : IDisposable
         _manifest = manifest;
         _minScore = minScore;
         _mergeIou = mergeIou;
-        using var options = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1 };
+        using var options = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         _session = new InferenceSession(manifest.ModelPath, options);
     }
 

@@ -16,7 +16,7 @@ public sealed class OnnxClassifier : IDisposable
     public OnnxClassifier(ModelManifest manifest, int intraOpThreads)
     {
         Manifest = manifest;
-        using var options = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1 };
+        using var options = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         _session = new InferenceSession(manifest.ModelPath, options);
     }
 

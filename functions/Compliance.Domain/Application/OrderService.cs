@@ -1,4 +1,5 @@
 using Compliance.Access;
+using Compliance.Media;
 using Compliance.Orders;
 using Compliance.Problems;
 using Compliance.Regimes;
@@ -13,6 +14,7 @@ public sealed class OrderService(
     IOrderStore orders,
     IDeadlineIndex deadlines,
     IProviderDirectory providers,
+    IMediaStore media,
     RegimeCatalog regimes,
     TimeProvider time)
 {
@@ -68,6 +70,13 @@ public sealed class OrderService(
 
     public async Task<TakedownOrder> GetAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
         (await LoadVisibleAsync(caller, orderId, cancellationToken)).Order;
+
+    /// <summary>The order with its evidence media, as the order view shows it.</summary>
+    public async Task<(TakedownOrder Order, IReadOnlyList<MediaRecord> Media)> GetWithMediaAsync(Caller caller, string orderId, CancellationToken cancellationToken)
+    {
+        var order = (await LoadVisibleAsync(caller, orderId, cancellationToken)).Order;
+        return (order, await media.ListAsync(order.OrderId, cancellationToken));
+    }
 
     public async Task<IReadOnlyList<OrderEvent>> HistoryAsync(Caller caller, string orderId, CancellationToken cancellationToken)
     {

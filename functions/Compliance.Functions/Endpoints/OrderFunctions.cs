@@ -26,8 +26,8 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
         {
-            var order = await orders.GetAsync(caller, orderId, cancellationToken);
-            return ApiResponse.Ok(OrderView.From(order), HttpApi.OrderETag(order.Version));
+            var (order, media) = await orders.GetWithMediaAsync(caller, orderId, cancellationToken);
+            return ApiResponse.Ok(OrderView.From(order) with { Media = media.Select(m => new MediaSummaryView(m.MediaId, m.Status)).ToList() }, HttpApi.OrderETag(order.Version));
         }, cancellationToken);
 
     [Function("ListOrders")]

@@ -34,6 +34,15 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
             return new ResponseResult((await handler(caller)).Render());
         });
 
+    /// <summary>A call that reads a body but changes nothing (a lookup), so it needs no Idempotency-Key.</summary>
+    public Task<IActionResult> ReadWithBodyAsync(HttpRequest request, long maxBytes, Func<Caller, byte[], string?, Task<ApiResponse>> handler, CancellationToken cancellationToken) =>
+        RunAsync(request, async () =>
+        {
+            var caller = await authenticator.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+            var body = await ReadLimitedAsync(request, maxBytes, cancellationToken);
+            return new ResponseResult((await handler(caller, body, request.ContentType?.Split(';')[0].Trim().ToLowerInvariant())).Render());
+        });
+
     /// <summary>A call anyone may make, such as the health check.</summary>
     public Task<IActionResult> AnonymousAsync(HttpRequest request, Func<Task<ApiResponse>> handler) =>
         RunAsync(request, async () => new ResponseResult((await handler()).Render()));
@@ -166,11 +175,6 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            throw TooLarge();
-        }
-
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             var mediaType = request.ContentType?.Split(';')[0].Trim();
@@ -180,21 +184,35 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
             }
         }
 
-        // Read at most one byte past the limit: a chunked body that lies about its size stops here.
+        return await ReadLimitedAsync(request, MaxBodyBytes, cancellationToken);
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        // Read at most one chunk past the limit: a chunked body that lies about its size stops here.
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
+            if (buffer.Length > maxBytes)
             {
-                throw TooLarge();
+                throw TooLarge(maxBytes);
             }
         }
 
         return buffer.ToArray();
     }
+
+    /// <summary>Parses a JSON body with the API's strict rules (also for handlers that accept other media types).</summary>
+    public static T ParseJson<T>(byte[] body)
+        where T : class => Parse<T>(body);
 
     private static T Parse<T>(byte[] body)
         where T : class
@@ -222,7 +240,7 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static ComplianceProblem TooLarge() => new(ProblemKind.PayloadTooLarge, $"The body exceeds {MaxBodyBytes} bytes.", new Dictionary<string, object?> { ["limitBytes"] = MaxBodyBytes });
+    private static ComplianceProblem TooLarge(long limit) => new(ProblemKind.PayloadTooLarge, $"The body exceeds {limit} bytes.", new Dictionary<string, object?> { ["limitBytes"] = limit });
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} -> {Status} {ProblemType} in {ElapsedMs:F1} ms")]
     private static partial void LogRequest(ILogger logger, string method, string? path, int status, string problemType, double elapsedMs);

@@ -28,6 +28,9 @@ public sealed record OrderView(
     DateTimeOffset? WithdrawnAt,
     int Version)
 {
+    /// <summary>The order's evidence media, on single-order reads.</summary>
+    public IReadOnlyList<MediaSummaryView>? Media { get; init; }
+
     public static OrderView From(TakedownOrder o) => new(
         o.OrderId,
         o.ProviderId,

@@ -8,6 +8,9 @@ public static class TableNames
     public const string SweepState = "SweepState";
     public const string Providers = "Providers";
     public const string Idempotency = "Idempotency";
+    public const string Media = "Media";
+    public const string HashBank = "HashBank";
+    public const string BlobReceipts = "BlobReceipts";
 
-    public static readonly IReadOnlyList<string> All = [Orders, OrderLookup, Deadlines, SweepState, Providers, Idempotency];
+    public static readonly IReadOnlyList<string> All = [Orders, OrderLookup, Deadlines, SweepState, Providers, Idempotency, Media, HashBank, BlobReceipts];
 }

@@ -1,0 +1,42 @@
+using Compliance.Application;
+using Compliance.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Compliance.Functions.Endpoints;
+
+/// <summary>The bank of PDQ hashes of ordered media, for providers' re-upload filters.</summary>
+public sealed class HashBankFunctions(HttpApi api, MediaService media)
+{
+    public const long MaxImageBytes = 20 * 1024 * 1024;
+
+    /// <summary>Looks up <c>{"pdq": "...", "maxDistance"?}</c>, or an image sent as the body (image/*), in all orientations.</summary>
+    [Function("LookupHashBank")]
+    public Task<IActionResult> Lookup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/hashbank/lookup")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        api.ReadWithBodyAsync(request, MaxImageBytes, async (caller, body, mediaType) =>
+        {
+            var matches = mediaType is not null && (mediaType.StartsWith("image/", StringComparison.Ordinal) || mediaType == "application/octet-stream")
+                ? await media.LookupImageAsync(caller, new MemoryStream(body), QueryParameters.Number(request, "maxDistance"), cancellationToken)
+                : await LookupHashAsync(caller, body, cancellationToken);
+            return ApiResponse.Ok(new { matches = matches.Select(HashBankMatchView.From) });
+        }, cancellationToken);
+
+    [Function("ExportHashBank")]
+    public Task<IActionResult> Export(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/hashbank")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        api.ReadAsync(request, async caller =>
+        {
+            var (entries, next) = await media.ExportAsync(caller, QueryParameters.Time(request, "since"), QueryParameters.Text(request, "continuationToken"), cancellationToken);
+            return ApiResponse.Ok(new { entries, continuationToken = next });
+        }, cancellationToken);
+
+    private Task<IReadOnlyList<Compliance.Media.HashBankMatch>> LookupHashAsync(Compliance.Access.Caller caller, byte[] body, CancellationToken cancellationToken)
+    {
+        var lookup = HttpApi.ParseJson<HashLookupRequest>(body);
+        return media.LookupAsync(caller, lookup.Pdq, lookup.MaxDistance, cancellationToken);
+    }
+}

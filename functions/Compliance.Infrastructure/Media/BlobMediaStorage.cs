@@ -1,0 +1,71 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+using Compliance.Media;
+using Compliance.Orders;
+
+namespace Compliance.Infrastructure.Media;
+
+/// <summary>
+/// The media containers. Upload URLs are write-only SAS for one blob: signed with the account key
+/// locally (Azurite), and as user-delegation SAS in Azure, where shared keys are disabled.
+/// </summary>
+public sealed class BlobMediaStorage(BlobServiceClient service, MediaContainers containers, TimeProvider time) : IMediaBlobs
+{
+    private readonly Lazy<Task> _created = new(() => Task.WhenAll(
+        service.GetBlobContainerClient(containers.Incoming).CreateIfNotExistsAsync(),
+        service.GetBlobContainerClient(containers.Quarantine).CreateIfNotExistsAsync()));
+
+    public async Task<Uri> CreateUploadUrlAsync(string orderId, string mediaId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        await _created.Value;
+        var blob = service.GetBlobContainerClient(containers.Incoming).GetBlobClient($"{orderId}/{mediaId}");
+        var sas = new BlobSasBuilder(BlobSasPermissions.Create | BlobSasPermissions.Write, expiresAt)
+        {
+            BlobContainerName = containers.Incoming,
+            BlobName = blob.Name,
+            Resource = "b",
+            StartsOn = time.GetUtcNow().AddMinutes(-1),
+            Protocol = blob.Uri.Scheme == Uri.UriSchemeHttps ? SasProtocol.Https : SasProtocol.HttpsAndHttp,
+        };
+        if (blob.CanGenerateSasUri)
+        {
+            return blob.GenerateSasUri(sas);
+        }
+
+        var key = await service.GetUserDelegationKeyAsync(sas.StartsOn, expiresAt, cancellationToken);
+        return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, service.AccountName) }.ToUri();
+    }
+
+    public async Task QuarantineAsync(string orderId, string mediaId, RejectionReason reason, CancellationToken cancellationToken)
+    {
+        await _created.Value;
+        var source = service.GetBlobContainerClient(containers.Incoming).GetBlobClient($"{orderId}/{mediaId}");
+        var target = service.GetBlobContainerClient(containers.Quarantine).GetBlobClient($"{orderId}/{mediaId}");
+        try
+        {
+            await using var content = await source.OpenReadAsync(cancellationToken: cancellationToken);
+            await target.UploadAsync(content, new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["reason"] = OrderText.Snake(reason.ToString()) } }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Already moved by an earlier attempt.
+        }
+
+        await source.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    public async Task DeleteAsync(string orderId, string mediaId, CancellationToken cancellationToken)
+    {
+        await _created.Value;
+        await service.GetBlobContainerClient(containers.Incoming).GetBlobClient($"{orderId}/{mediaId}").DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        await service.GetBlobContainerClient(containers.Quarantine).GetBlobClient($"{orderId}/{mediaId}").DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+}
+
+/// <summary>
+/// Container names, from the settings MediaIncomingContainer and MediaQuarantineContainer (the blob
+/// trigger's path names the first as %MediaIncomingContainer%).
+/// </summary>
+public sealed record MediaContainers(string Incoming = "media-incoming", string Quarantine = "media-quarantine");

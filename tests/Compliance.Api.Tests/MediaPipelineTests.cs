@@ -1,0 +1,248 @@
+using System.Net.Http.Headers;
+using Azure.Storage.Blobs;
+using Compliance.Detection.Hashing;
+using Compliance.Detection.Imaging;
+using SkiaSharp;
+using static Compliance.Api.Tests.Problems;
+
+namespace Compliance.Api.Tests;
+
+/// <summary>
+/// Upload through the SAS URL, the blob trigger under the local host, the real BlazeFace model and
+/// the hash bank, all against Azurite.
+/// </summary>
+public sealed class MediaPipelineTests(MediaPipelineTests.Fixture fixture) : IClassFixture<MediaPipelineTests.Fixture>
+{
+    private const string CameraPdq = "dc9c9d3b746978f888f40ce6e5c3f70f7266623e8d989cb99f21f2010841e1c7";
+
+    private ComplianceHost Host => fixture.Host;
+
+    [Fact]
+    public async Task An_upload_through_the_SAS_URL_is_analysed_with_PDQ_faces_and_provenance()
+    {
+        var (order, media) = await UploadAsync(FixtureBytes("pdq", "images", "camera.png"));
+
+        var record = await WaitForAnalysisAsync(order, media);
+
+        Assert.Equal("analysed", record.Str("status"));
+        Assert.Equal("png", record.Str("kind"));
+        Assert.Equal(512, record.Json.GetProperty("width").GetInt32());
+        var hash = Assert.Single(record.Json.GetProperty("hashes").EnumerateArray());
+        Assert.Equal(CameraPdq, hash.GetProperty("pdq").GetString());
+        Assert.Equal(100, hash.GetProperty("quality").GetInt32());
+        Assert.Equal(1, record.Json.GetProperty("faceCount").GetInt32());
+        Assert.False(record.Json.GetProperty("provenance").GetProperty("aiDeclared").GetBoolean());
+        var classifier = Assert.Single(record.Json.GetProperty("classifications").EnumerateArray());
+        Assert.Equal("blazeface-front", classifier.GetProperty("model").GetString());
+
+        var view = await Host.GetAsync($"/api/v1/orders/{order}", Host.Provider(fixture.Provider));
+        Assert.Equal(media, view.Json.GetProperty("media")[0].GetProperty("mediaId").GetString());
+        AssertProblem(await Host.GetAsync($"/api/v1/orders/{order}/media/{media}", Host.Provider(fixture.Other)), 404, "not-found");
+    }
+
+    [Fact]
+    public async Task A_resized_re_encoded_and_mirrored_copy_is_found_by_lookup_with_its_order_id()
+    {
+        var (order, media) = await UploadAsync(FixtureBytes("pdq", "images", "camera.png"));
+        await WaitForAnalysisAsync(order, media);
+
+        using var original = SKBitmap.Decode(FixtureBytes("pdq", "images", "camera.png"));
+        using var resized = original.Resize(new SKImageInfo(300, 300), new SKSamplingOptions(SKFilterMode.Linear));
+        using var mirrored = new SKBitmap(300, 300);
+        using (var canvas = new SKCanvas(mirrored))
+        {
+            canvas.Scale(-1, 1, 150, 0);
+            using var image = SKImage.FromBitmap(resized);
+            canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest));
+        }
+
+        var jpeg = mirrored.Encode(SKEncodedImageFormat.Jpeg, 75).ToArray();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/hashbank/lookup") { Content = new ByteArrayContent(jpeg) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        var byImage = await Host.SendAsync(request, Host.Provider(fixture.Other));
+
+        Assert.Equal(200, byImage.Status);
+        var match = Assert.Single(byImage.Json.GetProperty("matches").EnumerateArray(), m => m.GetProperty("mediaId").GetString() == media);
+        Assert.Equal(order, match.GetProperty("orderId").GetString());
+        Assert.InRange(match.GetProperty("distance").GetInt32(), 0, 31);
+
+        // A provider that only has the hash of the re-encoded (unmirrored) copy finds it too.
+        var copyHash = PdqHasher.Hash(ImageDecoder.Decode(resized.Encode(SKEncodedImageFormat.Jpeg, 75).ToArray(), 10_000_000).Image!).Hash.ToHex();
+        var byHash = await Host.PostAsync("/api/v1/hashbank/lookup", Host.Regulator, new { pdq = copyHash }, idempotencyKey: null);
+        Assert.Contains(byHash.Json.GetProperty("matches").EnumerateArray(), m => m.GetProperty("orderId").GetString() == order);
+
+        var unrelated = await Host.PostAsync("/api/v1/hashbank/lookup", Host.Regulator, new { pdq = new string('0', 64), maxDistance = 10 }, idempotencyKey: null);
+        Assert.Empty(unrelated.Json.GetProperty("matches").EnumerateArray());
+        AssertProblem(await Host.PostAsync("/api/v1/hashbank/lookup", Host.Regulator, new { pdq = "nothex" }, idempotencyKey: null), 400, "validation-failed");
+
+        var export = await Host.GetAsync("/api/v1/hashbank?since=2000-01-01T00:00:00Z", Host.Provider(fixture.Other));
+        Assert.Contains(export.Json.GetProperty("entries").EnumerateArray(), e => e.GetProperty("mediaId").GetString() == media && e.GetProperty("pdq").GetString() == CameraPdq);
+    }
+
+    public static TheoryData<string, string> BadMedia() => new()
+    {
+        { "bomb", "too_many_pixels" },
+        { "truncated", "decode_failed" },
+        { "executable", "unsupported_type" },
+        { "oversized", "too_large" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadMedia))]
+    public async Task Media_that_cannot_be_analysed_is_quarantined_with_its_reason(string kind, string reason)
+    {
+        var camera = FixtureBytes("pdq", "images", "camera.png");
+        var content = kind switch
+        {
+            "bomb" => PngClaiming(100_000, 100_000),
+            "truncated" => camera[..(camera.Length / 2)],
+            "executable" => [(byte)'M', (byte)'Z', 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xFF, 0xFF, 0, 0, .. new byte[512]],
+            _ => [.. camera, .. new byte[Fixture.MaxBytes]],
+        };
+
+        var (order, media) = await UploadAsync(content);
+        var record = await WaitForAnalysisAsync(order, media);
+
+        Assert.Equal("rejected", record.Str("status"));
+        Assert.Equal(reason, record.Json.GetProperty("rejection").GetProperty("reason").GetString());
+        Assert.Empty(record.Json.GetProperty("hashes").EnumerateArray());
+        var blobs = new BlobServiceClient(ComplianceHost.StorageConnection);
+        Assert.False(await blobs.GetBlobContainerClient(Host.TablePrefix + "-incoming").GetBlobClient($"{order}/{media}").ExistsAsync());
+        var quarantined = blobs.GetBlobContainerClient(Host.TablePrefix + "-quarantine").GetBlobClient($"{order}/{media}");
+        Assert.True(await quarantined.ExistsAsync());
+        Assert.Equal(reason, (await quarantined.GetPropertiesAsync()).Value.Metadata["reason"]);
+    }
+
+    [Fact]
+    public async Task A_video_is_hashed_and_face_checked_one_frame_a_second()
+    {
+        var (order, media) = await UploadAsync(await Video(seconds: 3));
+
+        var record = await WaitForAnalysisAsync(order, media);
+
+        Assert.Equal("analysed", record.Str("status"));
+        Assert.Equal("mp4", record.Str("kind"));
+        Assert.Equal(3.0, record.Json.GetProperty("durationSeconds").GetDouble(), 1);
+        Assert.Equal([0, 1, 2], record.Json.GetProperty("hashes").EnumerateArray().Select(h => h.GetProperty("frameSecond").GetInt32()));
+        var bank = await Host.PostAsync("/api/v1/hashbank/lookup", Host.Regulator, new { pdq = record.Json.GetProperty("hashes")[1].GetProperty("pdq").GetString(), maxDistance = 0 }, idempotencyKey: null);
+        Assert.Contains(bank.Json.GetProperty("matches").EnumerateArray(), m => m.GetProperty("mediaId").GetString() == media && m.GetProperty("frameSecond").GetInt32() == 1);
+    }
+
+    [Fact]
+    public async Task A_video_over_the_duration_limit_is_quarantined_as_too_long()
+    {
+        var (order, media) = await UploadAsync(await Video(seconds: Fixture.MaxVideoSeconds + 3));
+
+        var record = await WaitForAnalysisAsync(order, media);
+
+        Assert.Equal("rejected", record.Str("status"));
+        Assert.Equal("too_long", record.Json.GetProperty("rejection").GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Only_the_commission_creates_upload_tickets_and_they_state_the_limit()
+    {
+        var order = (await Host.IssueAsync(fixture.Provider)).GetProperty("orderId").GetString();
+
+        AssertProblem(await Host.PostAsync($"/api/v1/orders/{order}/media", Host.Provider(fixture.Provider), null), 403, "forbidden");
+        var ticket = await Host.PostAsync($"/api/v1/orders/{order}/media", Host.Commission, null);
+
+        Assert.Equal(201, ticket.Status);
+        Assert.Equal(Fixture.MaxBytes, ticket.Json.GetProperty("maxBytes").GetInt64());
+        Assert.Equal("PUT", ticket.Str("method"));
+        var url = new Uri(ticket.Str("uploadUrl"));
+        Assert.Contains("sp=cw", url.Query, StringComparison.Ordinal);
+        Assert.Contains($"/{order}/{ticket.Str("mediaId")}", url.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    private async Task<(string Order, string Media)> UploadAsync(byte[] content)
+    {
+        var order = (await Host.IssueAsync(fixture.Provider)).GetProperty("orderId").GetString()!;
+        var ticket = await Host.PostAsync($"/api/v1/orders/{order}/media", Host.Commission, null);
+        Assert.Equal(201, ticket.Status);
+        await new BlobClient(new Uri(ticket.Str("uploadUrl"))).UploadAsync(new BinaryData(content));
+        return (order, ticket.Str("mediaId"));
+    }
+
+    private async Task<Reply> WaitForAnalysisAsync(string order, string media)
+    {
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            var record = await Host.GetAsync($"/api/v1/orders/{order}/media/{media}", Host.Regulator);
+            if (record.Str("status") != "pending")
+            {
+                return record;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"media {media} was not analysed");
+    }
+
+    /// <summary>A synthetic test-pattern video made by ffmpeg (installed by infra/test).</summary>
+    private static async Task<byte[]> Video(int seconds)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"compliance-{Guid.NewGuid():N}.mp4");
+        var start = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "-nostdin", "-v", "error", "-f", "lavfi", "-i", $"testsrc=duration={seconds}:size=320x240:rate=10", "-pix_fmt", "yuv420p", path })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using (var process = System.Diagnostics.Process.Start(start)!)
+        {
+            await process.WaitForExitAsync();
+            Assert.Equal(0, process.ExitCode);
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path);
+        File.Delete(path);
+        return bytes;
+    }
+
+    private static byte[] FixtureBytes(params string[] path) => File.ReadAllBytes(Path.Combine([AppContext.BaseDirectory, "fixtures", .. path]));
+
+    /// <summary>A tiny PNG whose header claims a huge image: refused from the header, never decoded.</summary>
+    private static byte[] PngClaiming(int width, int height)
+    {
+        using var tiny = new SKBitmap(1, 1);
+        var png = tiny.Encode(SKEncodedImageFormat.Png, 100).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), height);
+
+        // Keep the header chunk's CRC valid so the decoder reads the (false) dimensions.
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), System.IO.Hashing.Crc32.HashToUInt32(png.AsSpan(12, 17)));
+        return png;
+    }
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public const int MaxBytes = 2_000_000;
+
+        public const int MaxVideoSeconds = 5;
+
+        public ComplianceHost Host { get; private set; } = null!;
+
+        public string Provider { get; } = "media-a";
+
+        public string Other { get; } = "media-b";
+
+        public async ValueTask InitializeAsync()
+        {
+            Host = await ComplianceHost.StartAsync(
+                true,
+                null,
+                "--Media:MaxBytes",
+                MaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--Media:MaxVideoSeconds",
+                MaxVideoSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--LocalHost:BlobPollMilliseconds",
+                "200");
+            await Host.RegisterProviderAsync(Provider);
+            await Host.RegisterProviderAsync(Other);
+        }
+
+        public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+    }
+}
