@@ -9,6 +9,10 @@ const string usage = """
       compliance events tail --subscription NAME [--max N] [--timeout SECONDS] [--topic order-events] [--connection STRING]
         Prints order events from a subscription, one CloudEvent JSON per line (default: the local broker on port 5673,
         or the ServiceBus environment variable).
+      compliance hash FILE...
+        Prints "<64 hex PDQ> <quality> <path>" for each image, as the pipeline stores them.
+      compliance detect FILE [--models DIR] [--classifiers a.model.json,b.model.json]
+        Prints the full analysis of an image or video as JSON (PDQ, faces, provenance, classifiers).
     """;
 
 try
@@ -19,6 +23,10 @@ try
         case "token":
             Console.WriteLine(DevelopmentTokenCommand.Run(line, TimeProvider.System));
             return 0;
+        case "hash":
+            return MediaCommands.Hash(line, Console.Out, Console.Error);
+        case "detect":
+            return await MediaCommands.DetectAsync(line, Console.Out);
         case "events" when line.Words.Count > 1 && line.Words[1] == "tail":
             return await EventsTailCommand.RunAsync(line, Console.Out);
         default:

@@ -12,9 +12,10 @@ public sealed class MultiIndexHashTable : IDisposable
     private const int Words = 16;
     private const int Buckets = 1 << 16;
 
-    private readonly int[][] _heads = Enumerable.Range(0, Words).Select(_ => Enumerable.Repeat(-1, Buckets).ToArray()).ToArray();
+    // Per word, per 16-bit value: the ids stored there, contiguous, so a probe reads one short run of memory.
+    private readonly int[][][] _buckets = Enumerable.Range(0, Words).Select(_ => new int[Buckets][]).ToArray();
+    private readonly int[][] _bucketCounts = Enumerable.Range(0, Words).Select(_ => new int[Buckets]).ToArray();
     private readonly ReaderWriterLockSlim _gate = new();
-    private readonly int[][] _next = Enumerable.Range(0, Words).Select(_ => new int[1024]).ToArray();
     private PdqHash[] _hashes = new PdqHash[1024];
     private int _count;
 
@@ -32,18 +33,21 @@ public sealed class MultiIndexHashTable : IDisposable
             if (id == _hashes.Length)
             {
                 Array.Resize(ref _hashes, id * 2);
-                for (var w = 0; w < Words; w++)
-                {
-                    Array.Resize(ref _next[w], id * 2);
-                }
             }
 
             _hashes[id] = hash;
             for (var w = 0; w < Words; w++)
             {
                 var bucket = hash.Word(w);
-                _next[w][id] = _heads[w][bucket];
-                _heads[w][bucket] = id;
+                ref var ids = ref _buckets[w][bucket];
+                var count = _bucketCounts[w][bucket];
+                if (ids is null || count == ids.Length)
+                {
+                    Array.Resize(ref ids, Math.Max(4, count * 2));
+                }
+
+                ids[count] = id;
+                _bucketCounts[w][bucket] = count + 1;
             }
 
             _count++;
@@ -77,7 +81,7 @@ public sealed class MultiIndexHashTable : IDisposable
                 return results;
             }
 
-            var seen = new HashSet<int>();
+            var seen = new Seen(_count);
             for (var w = 0; w < Words; w++)
             {
                 var word = query.Word(w);
@@ -131,10 +135,13 @@ public sealed class MultiIndexHashTable : IDisposable
         return results;
     }
 
-    private void Probe(int word, ushort bucket, PdqHash query, int maxDistance, HashSet<int> seen, List<(int, int)> results)
+    private void Probe(int word, ushort bucket, PdqHash query, int maxDistance, Seen seen, List<(int, int)> results)
     {
-        for (var id = _heads[word][bucket]; id >= 0; id = _next[word][id])
+        var ids = _buckets[word][bucket];
+        var count = _bucketCounts[word][bucket];
+        for (var i = 0; i < count; i++)
         {
+            var id = ids![i];
             if (seen.Add(id))
             {
                 var distance = query.DistanceTo(_hashes[id]);
@@ -143,6 +150,45 @@ public sealed class MultiIndexHashTable : IDisposable
                     results.Add((id, distance));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Which candidates a query has verified already: a per-thread array of query stamps, reused
+    /// across queries, so deduplication costs one array write instead of a hash-set insert.
+    /// </summary>
+    private readonly struct Seen
+    {
+        [ThreadStatic]
+        private static int[]? _stamps;
+
+        [ThreadStatic]
+        private static int _stamp;
+
+        private readonly int[] _marks;
+        private readonly int _current;
+
+        public Seen(int count)
+        {
+            if (_stamps is null || _stamps.Length < count)
+            {
+                _stamps = new int[Math.Max(count, 1024) * 2];
+                _stamp = 0;
+            }
+
+            _marks = _stamps;
+            _current = ++_stamp;
+        }
+
+        public bool Add(int id)
+        {
+            if (_marks[id] == _current)
+            {
+                return false;
+            }
+
+            _marks[id] = _current;
+            return true;
         }
     }
 }

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Compliance.Detection;
+using Compliance.Detection.Faces;
+using Compliance.Detection.Hashing;
+using Compliance.Detection.Imaging;
+using Compliance.Detection.Models;
+using Compliance.Media;
+
+namespace Compliance.Cli;
+
+/// <summary>
+/// <c>hash FILE...</c> prints "&lt;pdq hex&gt; &lt;quality&gt; &lt;path&gt;" per image, the values the
+/// pipeline stores; <c>detect FILE</c> prints the pipeline's full analysis as JSON.
+/// </summary>
+internal static class MediaCommands
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static int Hash(CommandLine line, TextWriter output, TextWriter errors)
+    {
+        var files = line.Words.Skip(1).ToList();
+        if (files.Count == 0)
+        {
+            throw new UsageException("hash needs at least one file.");
+        }
+
+        var failed = 0;
+        var options = new MediaOptions();
+        foreach (var file in files)
+        {
+            var (image, failure, _, _) = File.Exists(file) ? ImageDecoder.Decode(File.ReadAllBytes(file), options.MaxPixels) : (null, DecodeFailure.DecodeFailed, 0, 0);
+            if (image is null)
+            {
+                errors.WriteLine($"{file}: {(failure == DecodeFailure.TooManyPixels ? "too many pixels" : "not a decodable image")}");
+                failed++;
+                continue;
+            }
+
+            var result = PdqHasher.Hash(image);
+            output.WriteLine($"{result.Hash.ToHex()} {result.Quality} {file}");
+        }
+
+        return failed == 0 ? 0 : 1;
+    }
+
+    public static async Task<int> DetectAsync(CommandLine line, TextWriter output)
+    {
+        var file = line.Words.Count > 1 ? line.Words[1] : throw new UsageException("detect needs a file.");
+        var models = line.Option("models") ?? Path.Combine(AppContext.BaseDirectory, "models");
+        var detection = new DetectionOptions();
+        using var faces = new BlazeFaceDetector(ModelManifest.Load(Path.Combine(models, detection.FaceModel)), detection.IntraOpThreads);
+        var classifierFiles = line.Option("classifiers")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? ["blazeface-front.model.json"];
+        var classifiers = classifierFiles.Select(c => new OnnxClassifier(ModelManifest.Load(Path.Combine(models, c)), detection.IntraOpThreads)).ToList();
+        try
+        {
+            var analyser = new MediaAnalyser(faces, classifiers, new VideoFrames(), new MediaOptions());
+            await using var content = File.OpenRead(file);
+            var analysis = await analyser.AnalyseAsync(content, CancellationToken.None);
+            await output.WriteLineAsync(JsonSerializer.Serialize(analysis, Json));
+            return analysis.Rejection is null ? 0 : 1;
+        }
+        finally
+        {
+            classifiers.ForEach(c => c.Dispose());
+        }
+    }
+}
