@@ -15,7 +15,7 @@ public sealed class MediaFunctions(HttpApi api, MediaService media)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orders/{orderId}/media")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
-        api.WriteAsync<AcknowledgementRequest>(request, async (caller, _, _) =>
+        api.WriteAsync<EmptyRequest>(request, async (caller, _, _) =>
         {
             var ticket = await media.CreateUploadAsync(caller, orderId, cancellationToken);
             return ApiResponse.Created(UploadTicketView.From(ticket), $"/api/v1/orders/{orderId}/media/{ticket.MediaId}");
