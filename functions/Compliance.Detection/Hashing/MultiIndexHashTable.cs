@@ -62,25 +62,16 @@ public sealed class MultiIndexHashTable : IDisposable
     /// <summary>Every stored hash within <paramref name="maxDistance"/> of the query, as (position, distance).</summary>
     public List<(int Id, int Distance)> Query(PdqHash query, int maxDistance)
     {
+        var radius = maxDistance / Words;
+        if (radius > 2)
+        {
+            return BruteForce(query, maxDistance);
+        }
+
         var results = new List<(int, int)>();
         _gate.EnterReadLock();
         try
         {
-            var radius = maxDistance / Words;
-            if (radius > 2)
-            {
-                for (var id = 0; id < _count; id++)
-                {
-                    var distance = query.DistanceTo(_hashes[id]);
-                    if (distance <= maxDistance)
-                    {
-                        results.Add((id, distance));
-                    }
-                }
-
-                return results;
-            }
-
             var seen = new Seen(_count);
             for (var w = 0; w < Words; w++)
             {

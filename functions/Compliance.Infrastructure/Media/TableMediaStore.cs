@@ -28,17 +28,8 @@ public sealed class TableMediaStore(ComplianceTables tables) : IMediaStore
         return row.HasValue ? ToRecord(row.Value!) : null;
     }
 
-    public async Task<IReadOnlyList<MediaRecord>> ListAsync(string orderId, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(TableNames.Media, cancellationToken);
-        var records = new List<MediaRecord>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {orderId}"), cancellationToken: cancellationToken))
-        {
-            records.Add(ToRecord(row));
-        }
-
-        return records;
-    }
+    public Task<IReadOnlyList<MediaRecord>> ListAsync(string orderId, CancellationToken cancellationToken) =>
+        QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {orderId}"), cancellationToken);
 
     public async Task SaveAsync(MediaRecord record, CancellationToken cancellationToken)
     {
@@ -46,16 +37,19 @@ public sealed class TableMediaStore(ComplianceTables tables) : IMediaStore
         await table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<MediaRecord>> DueForPurgeAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<MediaRecord>> DueForPurgeAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        QueryAsync(TableClient.CreateQueryFilter($"Purged eq {false} and PreserveUntil le {now}"), cancellationToken);
+
+    private async Task<IReadOnlyList<MediaRecord>> QueryAsync(string filter, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Media, cancellationToken);
-        var due = new List<MediaRecord>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Purged eq {false} and PreserveUntil le {now}"), cancellationToken: cancellationToken))
+        var records = new List<MediaRecord>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            due.Add(ToRecord(row));
+            records.Add(ToRecord(row));
         }
 
-        return due;
+        return records;
     }
 
     private static bool IsKey(string value) => value.Length is > 0 and < 200 && !value.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
