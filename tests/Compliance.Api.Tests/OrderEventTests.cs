@@ -118,6 +118,31 @@ public sealed class OrderEventTests
     }
 
     [Fact]
+    public async Task Detection_results_become_events_for_the_provider()
+    {
+        await using var host = await StartAsync("md-a");
+        var order = (await host.IssueAsync("md-a")).GetProperty("orderId").GetString()!;
+        var ticket = await host.PostAsync($"/api/v1/orders/{order}/media", host.Commission, null);
+        var media = ticket.Str("mediaId");
+        await new Azure.Storage.Blobs.BlobClient(new Uri(ticket.Str("uploadUrl"))).UploadAsync(BinaryData.FromBytes(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "faces", "astronaut.png"))));
+        for (var attempt = 0; attempt < 100 && (await host.GetAsync($"/api/v1/orders/{order}/media/{media}", host.Regulator)).Str("status") == "pending"; attempt++)
+        {
+            await Task.Delay(200);
+        }
+
+        await Relay(host).RunAsync(CancellationToken.None);
+
+        await using var client = new ServiceBusClient(Connection(host));
+        var events = await ReceiveAllAsync(client, "md-a");
+        Assert.Equal(["order.issued", "media.analysed"], events.Select(e => e.GetProperty("type").GetString()));
+        var data = events[1].GetProperty("data");
+        Assert.Equal(media, data.GetProperty("mediaId").GetString());
+        Assert.Equal(1, data.GetProperty("faceCount").GetInt32());
+        Assert.Equal(["blazeface-front"], data.GetProperty("flaggedBy").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal($"{media}-result", events[1].GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task The_cli_tails_a_subscription_as_json_lines()
     {
         await using var host = await StartAsync("cli-a");

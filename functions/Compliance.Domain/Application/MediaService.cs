@@ -19,6 +19,7 @@ public sealed class MediaService(
     IMediaAnalyser analyser,
     IImageLookupHasher lookupHasher,
     IHashBank bank,
+    IEventOutbox events,
     RegimeCatalog regimes,
     MediaOptions options,
     TimeProvider time)
@@ -65,23 +66,35 @@ public sealed class MediaService(
 
         if (record.Status != MediaStatus.Pending)
         {
+            if (record.Analysis?.Rejection is { } pendingQuarantine)
+            {
+                // Finish a quarantine that an earlier run recorded but did not complete.
+                await blobs.QuarantineAsync(orderId, mediaId, pendingQuarantine, cancellationToken);
+            }
+
             return record.Status;
         }
 
         var analysis = await analyser.AnalyseAsync(content, cancellationToken);
         var now = time.ReceiptTime();
+        var result = record with { Status = analysis.Rejection is null ? MediaStatus.Analysed : MediaStatus.Rejected, AnalysedAt = now, Analysis = analysis };
+        if (analysis.Rejection is null)
+        {
+            await bank.AddAsync(
+                analysis.Hashes.Select(h => new HashBankEntry(h.Pdq, h.Quality, orderId, record.ProviderId, mediaId, h.FrameSecond, now)).ToList(),
+                cancellationToken);
+        }
+
+        // Each step can be repeated by a re-run after a crash: the event is keyed by media, the
+        // record is written before the blob moves (a re-run finishes the move, above).
+        await events.EnqueueAsync(result, cancellationToken);
+        await media.SaveAsync(result, cancellationToken);
         if (analysis.Rejection is { } reason)
         {
             await blobs.QuarantineAsync(orderId, mediaId, reason, cancellationToken);
-            await media.SaveAsync(record with { Status = MediaStatus.Rejected, AnalysedAt = now, Analysis = analysis }, cancellationToken);
-            return MediaStatus.Rejected;
         }
 
-        await bank.AddAsync(
-            analysis.Hashes.Select(h => new HashBankEntry(h.Pdq, h.Quality, orderId, record.ProviderId, mediaId, h.FrameSecond, now)).ToList(),
-            cancellationToken);
-        await media.SaveAsync(record with { Status = MediaStatus.Analysed, AnalysedAt = now, Analysis = analysis }, cancellationToken);
-        return MediaStatus.Analysed;
+        return result.Status;
     }
 
     public async Task<IReadOnlyList<HashBankMatch>> LookupAsync(Caller caller, string? pdq, int? maxDistance, CancellationToken cancellationToken)

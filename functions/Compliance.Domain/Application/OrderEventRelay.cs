@@ -1,3 +1,5 @@
+using Compliance.Media;
+
 namespace Compliance.Application;
 
 /// <summary>An order event written to the outbox with its state change, waiting to be published.</summary>
@@ -8,6 +10,12 @@ public sealed record PendingEvent(string MessageId, string ProviderId, string Or
 public interface IEventOutbox
 {
     Task<IReadOnlyList<PendingEvent>> PendingAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Queues an event that is not part of an order's own state change (a detection result). The
+    /// row is keyed by its MessageId, so writing it again (a re-run trigger) changes nothing.
+    /// </summary>
+    Task EnqueueAsync(MediaRecord record, CancellationToken cancellationToken);
 
     Task MarkSentAsync(PendingEvent sent, CancellationToken cancellationToken);
 }

@@ -15,6 +15,9 @@ public static class ApiJson
         AllowDuplicateProperties = false,
         NumberHandling = JsonNumberHandling.Strict,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+
+        // Responses are JSON documents, never inlined into HTML: '&' in SAS URLs stays readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
     };
 }
