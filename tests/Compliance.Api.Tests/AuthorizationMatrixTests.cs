@@ -33,6 +33,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             ["extend"] = [401, 200, 403, 403, 403],
             ["clarify"] = [401, 200, 403, 403, 403],
             ["sla"] = [401, 403, 200, 200, 404],
+            ["create-media-upload"] = [401, 201, 403, 403, 403],
+            ["list-media"] = [401, 200, 200, 200, 404],
+            ["hashbank-lookup"] = [401, 200, 200, 200, 200],
+            ["hashbank-export"] = [401, 200, 200, 200, 200],
         };
         string[] callers = ["anonymous", "commission", "regulator", "owner", "other"];
         var data = new TheoryData<string, string, int>();
@@ -83,6 +87,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             "extend" => await Host.PostAsync($"/api/v1/orders/{order}/extension", token, new { dueAt = now.AddHours(30), reason = "r" }),
             "clarify" => await Host.PostAsync($"/api/v1/orders/{order}/clarification", token, new { explanation = "e" }),
             "sla" => await Host.GetAsync($"/api/v1/providers/{Owner}/sla", token),
+            "create-media-upload" => await Host.PostAsync($"/api/v1/orders/{order}/media", token, null),
+            "list-media" => await Host.GetAsync($"/api/v1/orders/{order}/media", token),
+            "hashbank-lookup" => await Host.PostAsync("/api/v1/hashbank/lookup", token, new { pdq = new string('a', 64) }, idempotencyKey: null),
+            "hashbank-export" => await Host.GetAsync("/api/v1/hashbank?since=2026-01-01T00:00:00Z", token),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 
