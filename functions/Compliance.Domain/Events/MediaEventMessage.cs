@@ -1,37 +1,24 @@
-using System.Text.Json.Serialization;
 using Compliance.Media;
 using Compliance.Orders;
 
 namespace Compliance.Events;
 
 /// <summary>
-/// A detection result as an event (CloudEvents 1.0, type media.analysed or media.rejected): ids,
-/// status and what was found in outline. No hashes, boxes or media: those stay behind the API.
+/// A detection result as an event (type media.analysed or media.rejected): ids, status and what
+/// was found in outline. No hashes, boxes or media: those stay behind the API.
 /// </summary>
-public sealed record MediaEventMessage(
-    [property: JsonPropertyName("specversion")] string SpecVersion,
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("source")] string Source,
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("subject")] string Subject,
-    [property: JsonPropertyName("time")] DateTimeOffset Time,
-    [property: JsonPropertyName("datacontenttype")] string DataContentType,
-    [property: JsonPropertyName("dataschema")] string DataSchema,
-    [property: JsonPropertyName("data")] MediaEventData Data)
+public static class MediaEventMessage
 {
     public const string SchemaVersion = "urn:compliance:schema:media-event:1";
 
     /// <summary>One message per media item: a re-run analysis republishes under the same id.</summary>
     public static string MessageIdOf(string mediaId) => $"{mediaId}-result";
 
-    public static MediaEventMessage Of(MediaRecord record) => new(
-        "1.0",
+    public static CloudEvent<MediaEventData> Of(MediaRecord record) => CloudEvent.Create(
         MessageIdOf(record.MediaId),
-        OrderEventMessage.EventSource,
         record.Status == MediaStatus.Rejected ? "media.rejected" : "media.analysed",
         record.OrderId,
         record.AnalysedAt ?? record.CreatedAt,
-        "application/json",
         SchemaVersion,
         new MediaEventData(
             record.OrderId,

@@ -64,15 +64,21 @@ internal static class OrderEntities
     }
 
     /// <summary>The outbox row of one event: same partition as the order, so it commits with the change.</summary>
-    public static TableEntity ToOutboxEntity(TakedownOrder order, OrderEvent entry)
+    public static TableEntity ToOutboxEntity(TakedownOrder order, OrderEvent entry) =>
+        ToOutboxEntity(order.ProviderId, $"{entry.Sequence:D6}", entry.Sequence, OrderEventMessage.Of(order, entry));
+
+    /// <summary>
+    /// An outbox row in the provider's partition, keyed under the order so the relay keeps each
+    /// order's events together; <paramref name="sequence"/> orders them within the order.
+    /// </summary>
+    public static TableEntity ToOutboxEntity<TData>(string providerId, string key, int sequence, CloudEvent<TData> message)
     {
-        var message = OrderEventMessage.Of(order, entry);
-        var row = new TableEntity(order.ProviderId, $"{OutboxPrefix}{order.OrderId}|{entry.Sequence:D6}")
+        var row = new TableEntity(providerId, $"{OutboxPrefix}{message.Subject}|{key}")
         {
             ["Kind"] = OutboxKind,
             ["MessageId"] = message.Id,
-            ["OrderId"] = order.OrderId,
-            ["Sequence"] = entry.Sequence,
+            ["OrderId"] = message.Subject,
+            ["Sequence"] = sequence,
             ["Type"] = message.Type,
         };
 

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using System.Text.Json;
 using Compliance.Application;
 using Compliance.Events;
 using Compliance.Media;
@@ -40,15 +39,9 @@ public sealed class TableEventOutbox(ComplianceTables tables) : IEventOutbox
     public async Task EnqueueAsync(MediaRecord record, CancellationToken cancellationToken)
     {
         var message = MediaEventMessage.Of(record);
-        var row = new TableEntity(record.ProviderId, $"{OrderEntities.OutboxPrefix}{record.OrderId}|{message.Id}")
-        {
-            ["Kind"] = OrderEntities.OutboxKind,
-            ["MessageId"] = message.Id,
-            ["OrderId"] = record.OrderId,
-            ["Sequence"] = int.MaxValue, // after the order's own events in the same relay batch
-            ["Type"] = message.Type,
-        };
-        LongText.Write(row, "Body", JsonSerializer.Serialize(message, StorageJson.Options));
+
+        // Sequence: after the order's own events in the same relay batch.
+        var row = OrderEntities.ToOutboxEntity(record.ProviderId, message.Id, int.MaxValue, message);
         var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
