@@ -144,7 +144,7 @@ public sealed class LocalBrokerTests
         await using var sender = client.CreateSender("q");
         await using var receiver = client.CreateReceiver("q");
 
-        var at = DateTimeOffset.UtcNow.AddSeconds(1.5);
+        var at = DateTimeOffset.UtcNow.AddSeconds(3);
         await sender.ScheduleMessageAsync(new ServiceBusMessage("later") { MessageId = "later" }, at);
         var cancelled = await sender.ScheduleMessageAsync(new ServiceBusMessage("never") { MessageId = "never" }, at);
         await sender.CancelScheduledMessageAsync(cancelled);
