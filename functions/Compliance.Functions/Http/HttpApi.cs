@@ -134,8 +134,11 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
         {
             // Only the type: exception messages can quote stored data.
             LogFailure(logger, request.Method, request.Path.Value, e.GetType().FullName);
-            result = new ResponseResult(Problem(request, ProblemType.Internal, "The request could not be completed; it is safe to retry with the same Idempotency-Key."));
-            problemType = ProblemType.Internal.Slug;
+            var type = e is Azure.RequestFailedException or HttpRequestException or TimeoutException or AggregateException { InnerException: Azure.RequestFailedException or HttpRequestException }
+                ? ProblemType.Unavailable
+                : ProblemType.Internal;
+            result = new ResponseResult(Problem(request, type, "The request could not be completed; it is safe to retry with the same Idempotency-Key."));
+            problemType = type.Slug;
         }
 
         LogRequest(logger, request.Method, request.Path.Value, result.Response.StatusCode, problemType ?? "-", Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -12,6 +12,9 @@ public sealed record ProblemType(int Status, string Slug, string Title)
 
     public static readonly ProblemType Internal = new(500, "internal-error", "Internal error");
 
+    /// <summary>A dependency (storage, the broker) failed or timed out: nothing was half-done, retry later.</summary>
+    public static readonly ProblemType Unavailable = new(503, "service-unavailable", "Service temporarily unavailable");
+
     public string Type => UriPrefix + Slug;
 
     public static ProblemType For(ProblemKind kind) => kind switch

@@ -32,6 +32,11 @@ public sealed class ResponseResult(StoredResponse response, bool replayed = fals
             http.Headers.WWWAuthenticate = "Bearer";
         }
 
+        if (response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Headers.RetryAfter = "5";
+        }
+
         if (replayed)
         {
             http.Headers["Idempotent-Replayed"] = "true";

@@ -8,28 +8,36 @@ namespace Compliance.Infrastructure.Storage;
 
 /// <summary>
 /// Outbox rows live beside the order they belong to (so they commit with it); pending ones are
-/// found by their row-key prefix across providers and deleted once published.
+/// found by their row-key prefix in each provider's partition and deleted once published.
 /// </summary>
 public sealed class TableEventOutbox(ComplianceTables tables) : IEventOutbox
 {
+    /// <summary>
+    /// Reads each provider's partition by its outbox row-key range, so the cost follows the number
+    /// of providers and pending events, not the number of orders and history rows stored.
+    /// </summary>
     public async Task<IReadOnlyList<PendingEvent>> PendingAsync(int max, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"RowKey ge {OrderEntities.OutboxPrefix} and RowKey lt {OrderEntities.OutboxPrefix[..^1] + "}"}");
+        var providers = await tables.GetAsync(TableNames.Providers, cancellationToken);
         var pending = new List<PendingEvent>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var provider in providers.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
         {
-            pending.Add(new PendingEvent(
-                row.GetString("MessageId"),
-                row.PartitionKey,
-                row.GetString("OrderId"),
-                row.GetInt32("Sequence") ?? 0,
-                row.GetString("Type"),
-                LongText.Read(row, "Body"),
-                row.RowKey));
-            if (pending.Count >= max)
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {provider.RowKey} and RowKey ge {OrderEntities.OutboxPrefix} and RowKey lt {OrderEntities.OutboxPrefix[..^1] + "}"}");
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
-                break;
+                pending.Add(new PendingEvent(
+                    row.GetString("MessageId"),
+                    row.PartitionKey,
+                    row.GetString("OrderId"),
+                    row.GetInt32("Sequence") ?? 0,
+                    row.GetString("Type"),
+                    LongText.Read(row, "Body"),
+                    row.RowKey));
+                if (pending.Count >= max)
+                {
+                    return pending;
+                }
             }
         }
 

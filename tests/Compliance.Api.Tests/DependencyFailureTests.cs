@@ -1,0 +1,24 @@
+using static Compliance.Api.Tests.Problems;
+
+namespace Compliance.Api.Tests;
+
+/// <summary>With storage unreachable the API degrades cleanly: 503 with Retry-After, never a bare 500.</summary>
+public sealed class DependencyFailureTests
+{
+    private const string Unreachable = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+
+    [Fact]
+    public async Task Storage_outage_gives_503_and_a_degraded_health_report()
+    {
+        await using var host = await ComplianceHost.StartAsync(true, null, "--ComplianceStorage", Unreachable, "--LocalHost:DisableBlobTriggers", "true");
+
+        var health = await host.GetAsync("/api/health", token: null);
+        Assert.Equal(200, health.Status);
+        Assert.Equal("degraded", health.Str("status"));
+        Assert.False(health.Json.GetProperty("dependencies").GetProperty("tables").GetProperty("healthy").GetBoolean());
+
+        var write = await host.PostAsync("/api/v1/providers", host.Commission, new { id = "p-down", name = "n", jurisdiction = "KR", contact = "c@x.example" });
+        AssertProblem(write, 503, "service-unavailable");
+        Assert.Equal("5", write.Headers.RetryAfter!.ToString());
+    }
+}
