@@ -88,7 +88,7 @@ public sealed class OrderEventTests
 
         // The same message again (a redelivery) changes nothing and is not dead-lettered.
         await sender.SendMessageAsync(Response("right-provider-retry", host.Provider("rs-a"), new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }));
-        var retried = await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(2));
+        var retried = await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(15));
         Assert.Equal("rejected", retried!.DeadLetterReason);
     }
 
@@ -190,7 +190,7 @@ public sealed class OrderEventTests
     {
         await using var receiver = client.CreateReceiver("order-events", subscription);
         var events = new List<JsonElement>();
-        while (await receiver.ReceiveMessageAsync(events.Count == 0 ? Wait : TimeSpan.FromMilliseconds(700)) is { } message)
+        while (await receiver.ReceiveMessageAsync(events.Count == 0 ? Wait : TimeSpan.FromSeconds(2)) is { } message)
         {
             events.Add(JsonDocument.Parse(message.Body.ToMemory()).RootElement.Clone());
             await receiver.CompleteMessageAsync(message);
