@@ -27,11 +27,8 @@ public sealed class RasterImage
 
     public static RasterImage Rgba(int width, int height, byte[] pixels) => new(width, height, pixels, false);
 
-    /// <summary>Luminance as PDQ defines it, at full size; grey images are used as they are, as the reference does.</summary>
-    public float[] Luma() => Luma(Width, Height);
-
     /// <summary>
-    /// Luminance resampled to <paramref name="columns"/> × <paramref name="rows"/> by nearest
+    /// Luminance as PDQ defines it (grey images are used as they are, as the reference does), resampled to <paramref name="columns"/> × <paramref name="rows"/> by nearest
     /// neighbour, taking source pixel ⌊x·W/columns⌋ (CImg's resize, which Meta's hasher applies).
     /// </summary>
     public float[] Luma(int columns, int rows)

@@ -11,6 +11,4 @@ public static class TableNames
     public const string Media = "Media";
     public const string HashBank = "HashBank";
     public const string BlobReceipts = "BlobReceipts";
-
-    public static readonly IReadOnlyList<string> All = [Orders, OrderLookup, Deadlines, SweepState, Providers, Idempotency, Media, HashBank, BlobReceipts];
 }
