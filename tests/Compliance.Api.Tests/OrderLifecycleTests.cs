@@ -113,6 +113,28 @@ public sealed class OrderLifecycleTests(HostFixture fixture) : IClassFixture<Hos
     }
 
     [Fact]
+    public async Task The_history_is_hash_chained_and_an_edit_in_storage_is_detected()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var orderId = (await Host.IssueAsync(provider)).GetProperty("orderId").GetString()!;
+        await Host.PostAsync($"/api/v1/orders/{orderId}/withdrawal", Host.Commission, new { reason = "Issued in error" });
+
+        var history = await Host.GetAsync($"/api/v1/orders/{orderId}/history", Host.Regulator);
+        Assert.True(history.Json.GetProperty("chainValid").GetBoolean());
+        var events = history.Json.GetProperty("events");
+        Assert.Equal(events[0].GetProperty("hash").GetString(), events[1].GetProperty("previousHash").GetString());
+
+        // Someone with storage access rewrites the withdrawal reason.
+        var table = new Azure.Data.Tables.TableClient(ComplianceHost.StorageConnection, Host.TablePrefix + "Orders");
+        var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(provider, $"{orderId}|e|000002")).Value;
+        row["Reason"] = "Provider asked nicely";
+        await table.UpdateEntityAsync(row, row.ETag);
+
+        var tampered = await Host.GetAsync($"/api/v1/orders/{orderId}/history", Host.Regulator);
+        Assert.False(tampered.Json.GetProperty("chainValid").GetBoolean());
+    }
+
+    [Fact]
     public async Task Transition_bodies_are_validated()
     {
         var provider = await Host.RegisterProviderAsync();

@@ -43,7 +43,10 @@ public sealed record RemovalRecord(DateTimeOffset ClaimedRemovedAt, DateTimeOffs
 /// <summary>An open objection, with the status the order returns to once it is answered.</summary>
 public sealed record Objection(ObjectionGround Ground, string Explanation, DateTimeOffset At, OrderStatus ResumeStatus);
 
-/// <summary>One entry of an order's append-only history.</summary>
+/// <summary>
+/// One entry of an order's append-only history. Entries are hash-chained: <see cref="Hash"/> covers
+/// the entry and the previous entry's hash, so an edited or deleted entry breaks every later link.
+/// </summary>
 public sealed record OrderEvent(
     int Sequence,
     OrderEventType Type,
@@ -52,7 +55,52 @@ public sealed record OrderEvent(
     OrderStatus From,
     OrderStatus To,
     string? Reason,
-    DateTimeOffset? DueAt);
+    DateTimeOffset? DueAt,
+    string PreviousHash = "",
+    string Hash = "")
+{
+    /// <summary>Fills in the chain: the hash of this entry's content and <paramref name="previousHash"/>.</summary>
+    public OrderEvent Chained(string orderId, string previousHash) =>
+        this with { PreviousHash = previousHash, Hash = ComputeHash(orderId, previousHash) };
+
+    /// <summary>Recomputes the hash from the entry as stored.</summary>
+    public string ComputeHash(string orderId, string previousHash)
+    {
+        var canonical = string.Join(
+            '\n',
+            previousHash,
+            orderId,
+            Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            OrderText.Event(Type),
+            At.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            Actor.Role.ToString(),
+            Actor.Subject,
+            Actor.ProviderId ?? string.Empty,
+            OrderText.Status(From),
+            OrderText.Status(To),
+            Reason ?? string.Empty,
+            DueAt?.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    /// <summary>Whether every entry's hash matches its content and links to the one before.</summary>
+    public static bool VerifyChain(string orderId, IReadOnlyList<OrderEvent> history)
+    {
+        var previous = string.Empty;
+        for (var i = 0; i < history.Count; i++)
+        {
+            var entry = history[i];
+            if (entry.Sequence != i + 1 || entry.PreviousHash != previous || entry.Hash != entry.ComputeHash(orderId, previous))
+            {
+                return false;
+            }
+
+            previous = entry.Hash;
+        }
+
+        return true;
+    }
+}
 
 /// <summary>The result of a transition: the new state and the history entries that explain it.</summary>
 public sealed record OrderChange(TakedownOrder Order, IReadOnlyList<OrderEvent> Events, bool DeadlineMoved);

@@ -46,6 +46,9 @@ public sealed record TakedownOrder
     /// <summary>The idempotency scope and key of the request that made the last change, to absorb its retries.</summary>
     public string? LastRequestKey { get; init; }
 
+    /// <summary>Hash of the latest history entry: the next entry links to it.</summary>
+    public string LastEventHash { get; init; } = string.Empty;
+
     /// <summary>Open orders still owe the provider an answer and can be breached.</summary>
     public bool IsOpen => Status is OrderStatus.Issued or OrderStatus.Acknowledged or OrderStatus.Objected;
 
@@ -63,6 +66,7 @@ public sealed record TakedownOrder
         string? requestKey)
     {
         var clock = DeadlinePolicy.Start(regime, now, requestedDueAt);
+        var issued = new OrderEvent(1, OrderEventType.Issued, now, issuer, OrderStatus.Issued, OrderStatus.Issued, null, clock.DueAt).Chained(orderId, string.Empty);
         var order = new TakedownOrder
         {
             OrderId = orderId,
@@ -76,8 +80,8 @@ public sealed record TakedownOrder
             Clock = clock,
             Version = 1,
             LastRequestKey = requestKey,
+            LastEventHash = issued.Hash,
         };
-        var issued = new OrderEvent(1, OrderEventType.Issued, now, issuer, OrderStatus.Issued, OrderStatus.Issued, null, clock.DueAt);
         return new OrderChange(order, [issued], DeadlineMoved: true);
     }
 
@@ -212,8 +216,8 @@ public sealed record TakedownOrder
     private OrderChange Record(OrderEventType type, Caller actor, DateTimeOffset now, string? reason, string? requestKey, TakedownOrder next)
     {
         var sequence = Version + 1;
-        var updated = next with { Version = sequence, LastRequestKey = requestKey };
-        var entry = new OrderEvent(sequence, type, now, actor, Status, updated.Status, reason, updated.Clock.DueAt);
+        var entry = new OrderEvent(sequence, type, now, actor, Status, next.Status, reason, next.Clock.DueAt).Chained(OrderId, LastEventHash);
+        var updated = next with { Version = sequence, LastRequestKey = requestKey, LastEventHash = entry.Hash };
         return new OrderChange(updated, [entry], DeadlineMoved: updated.Clock.DueAt is { } due && due != Clock.DueAt);
     }
 }

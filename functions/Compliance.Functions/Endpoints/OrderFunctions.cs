@@ -1,5 +1,6 @@
 using Compliance.Application;
 using Compliance.Functions.Http;
+using Compliance.Orders;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -54,6 +55,6 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
         api.ReadAsync(request, async caller =>
         {
             var events = await orders.HistoryAsync(caller, orderId, cancellationToken);
-            return ApiResponse.Ok(new OrderHistoryView(orderId, events.Select(OrderEventView.Of).ToList()));
+            return ApiResponse.Ok(new OrderHistoryView(orderId, OrderEvent.VerifyChain(orderId, events), events.Select(OrderEventView.Of).ToList()));
         }, cancellationToken);
 }

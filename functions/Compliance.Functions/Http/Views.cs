@@ -61,13 +61,14 @@ public sealed record OrderPageView(IReadOnlyList<OrderView> Orders, string? Cont
 
 public sealed record ActorView(Role Role, string Subject, string? ProviderId);
 
-public sealed record OrderEventView(int Sequence, OrderEventType Type, DateTimeOffset At, ActorView Actor, OrderStatus From, OrderStatus To, string? Reason, DateTimeOffset? DueAt)
+public sealed record OrderEventView(int Sequence, OrderEventType Type, DateTimeOffset At, ActorView Actor, OrderStatus From, OrderStatus To, string? Reason, DateTimeOffset? DueAt, string PreviousHash, string Hash)
 {
     public static OrderEventView Of(OrderEvent e) =>
-        new(e.Sequence, e.Type, e.At, new ActorView(e.Actor.Role, e.Actor.Subject, e.Actor.ProviderId), e.From, e.To, e.Reason, e.DueAt);
+        new(e.Sequence, e.Type, e.At, new ActorView(e.Actor.Role, e.Actor.Subject, e.Actor.ProviderId), e.From, e.To, e.Reason, e.DueAt, e.PreviousHash, e.Hash);
 }
 
-public sealed record OrderHistoryView(string OrderId, IReadOnlyList<OrderEventView> Events);
+/// <param name="ChainValid">Whether every entry's SHA-256 matches its content and links to the previous one.</param>
+public sealed record OrderHistoryView(string OrderId, bool ChainValid, IReadOnlyList<OrderEventView> Events);
 
 public sealed record ProviderView(string Id, string Name, string Jurisdiction, string Contact, DateTimeOffset RegisteredAt)
 {

@@ -42,6 +42,7 @@ internal static class OrderEntities
         Set(e, "BreachedAt", order.BreachedAt);
         Set(e, "WithdrawnAt", order.WithdrawnAt);
         Set(e, "LastRequestKey", order.LastRequestKey);
+        e["LastEventHash"] = order.LastEventHash;
         if (order.Removal is { } removal)
         {
             e["RemovalClaimedAt"] = removal.ClaimedRemovedAt;
@@ -130,6 +131,7 @@ internal static class OrderEntities
             WithdrawnAt = e.GetDateTimeOffset("WithdrawnAt"),
             Version = e.GetInt32("Version") ?? 0,
             LastRequestKey = e.GetString("LastRequestKey"),
+            LastEventHash = e.GetString("LastEventHash") ?? string.Empty,
         };
     }
 
@@ -146,6 +148,8 @@ internal static class OrderEntities
             ["ActorSubject"] = entry.Actor.Subject,
             ["From"] = OrderText.Status(entry.From),
             ["To"] = OrderText.Status(entry.To),
+            ["PreviousHash"] = entry.PreviousHash,
+            ["Hash"] = entry.Hash,
         };
         Set(e, "ActorProviderId", entry.Actor.ProviderId);
         Set(e, "Reason", entry.Reason);
@@ -161,7 +165,9 @@ internal static class OrderEntities
         Parse<OrderStatus>(e, "From"),
         Parse<OrderStatus>(e, "To"),
         e.GetString("Reason"),
-        e.GetDateTimeOffset("DueAt"));
+        e.GetDateTimeOffset("DueAt"),
+        e.GetString("PreviousHash") ?? string.Empty,
+        e.GetString("Hash") ?? string.Empty);
 
     private static void Set(TableEntity e, string name, object? value)
     {
