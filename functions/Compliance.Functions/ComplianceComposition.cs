@@ -64,6 +64,8 @@ public static class ComplianceComposition
         services.AddSingleton<ProviderService>();
         services.AddSingleton<SlaService>();
         services.AddSingleton<DeadlineSweep>();
+        services.AddSingleton<IAuditArchive>(sp => new BlobAuditArchive(sp.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>(), configuration["AuditContainer"] ?? "audit"));
+        services.AddSingleton<AuditLogExporter>();
         services.AddSingleton<HttpApi>();
         return services;
     }

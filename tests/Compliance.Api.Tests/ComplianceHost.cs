@@ -53,6 +53,7 @@ public sealed class ComplianceHost : IAsyncDisposable
             "--Storage:TablePrefix", prefix,
             "--MediaIncomingContainer", prefix + "-incoming",
             "--MediaQuarantineContainer", prefix + "-quarantine",
+            "--AuditContainer", prefix + "-audit",
             "--LocalHost:DisableTimers", (sweepSchedule is null).ToString(),
             "--DeadlineSweepSchedule", sweepSchedule ?? "0 0 1 1 *",
             "--Logging:LogLevel:Default", "Warning",

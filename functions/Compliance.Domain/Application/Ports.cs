@@ -31,6 +31,16 @@ public interface IOrderStore
     Task<IReadOnlyList<OrderEvent>> HistoryAsync(TakedownOrder order, CancellationToken cancellationToken);
 
     IAsyncEnumerable<TakedownOrder> IssuedBetweenAsync(string providerId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>Every history entry recorded in [from, to), with the order and provider it belongs to.</summary>
+    IAsyncEnumerable<(string ProviderId, string OrderId, OrderEvent Entry)> HistoryBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+}
+
+/// <summary>Write-once storage for audit exports (an immutable container in Azure).</summary>
+public interface IAuditArchive
+{
+    /// <summary>Returns false when an export of that name exists already: exports are never rewritten.</summary>
+    Task<bool> TryWriteAsync(string name, byte[] content, CancellationToken cancellationToken);
 }
 
 /// <summary>

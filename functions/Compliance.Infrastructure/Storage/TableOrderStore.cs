@@ -124,6 +124,16 @@ public sealed class TableOrderStore(ComplianceTables tables) : IOrderStore
         }
     }
 
+    public async IAsyncEnumerable<(string ProviderId, string OrderId, OrderEvent Entry)> HistoryBetweenAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"Kind eq {OrderEntities.EventKind} and At ge {from} and At lt {to}");
+        var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return (row.PartitionKey, row.GetString("OrderId"), OrderEntities.ToEvent(row));
+        }
+    }
+
     // Continuation tokens are handed out base64url-encoded: opaque to clients, and anything
     // tampered with fails to decode instead of reaching the service as a malformed header.
     private static string? EncodeToken(string? token) =>
