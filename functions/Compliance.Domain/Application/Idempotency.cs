@@ -27,3 +27,57 @@ public interface IIdempotencyStore
     /// <summary>Frees the key after a failure that was not the caller's fault, so a retry can run again.</summary>
     Task ReleaseAsync(IdempotencyLease lease, CancellationToken cancellationToken);
 }
+
+/// <summary>How an idempotent execution ended: the response (new or replayed), or why it did not run.</summary>
+/// <param name="Refusal">KeyReusedWithOtherRequest or StillInProgress; null when there is a response.</param>
+public sealed record IdempotentOutcome(StoredResponse? Response, bool Replayed, IdempotencyStart? Refusal);
+
+public static class IdempotentExecution
+{
+    /// <summary>
+    /// Runs <paramref name="action"/> at most once per caller-scoped key: a repeat replays the stored
+    /// response, another request under the key or a concurrent one is refused. A null response from
+    /// the action, or an exception, frees the key so the request can be tried again.
+    /// </summary>
+    public static async Task<IdempotentOutcome> RunAsync(
+        this IIdempotencyStore store,
+        string scope,
+        string key,
+        string fingerprint,
+        Func<Task<StoredResponse?>> action,
+        CancellationToken cancellationToken)
+    {
+        var start = await store.BeginAsync(scope, key, fingerprint, cancellationToken);
+        if (start is IdempotencyStart.Replay replay)
+        {
+            return new IdempotentOutcome(replay.Response, true, null);
+        }
+
+        if (start is not IdempotencyStart.Started { Lease: var lease })
+        {
+            return new IdempotentOutcome(null, false, start);
+        }
+
+        StoredResponse? response;
+        try
+        {
+            response = await action();
+        }
+        catch
+        {
+            await store.ReleaseAsync(lease, CancellationToken.None);
+            throw;
+        }
+
+        if (response is null)
+        {
+            await store.ReleaseAsync(lease, CancellationToken.None);
+        }
+        else
+        {
+            await store.CompleteAsync(lease, response, CancellationToken.None);
+        }
+
+        return new IdempotentOutcome(response, false, null);
+    }
+}

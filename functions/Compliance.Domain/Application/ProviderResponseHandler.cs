@@ -58,32 +58,25 @@ public sealed class ProviderResponseHandler(ICallerAuthenticator authenticator, 
         }
 
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(message.Body));
-        var start = await idempotency.BeginAsync(caller.Scope, "message:" + message.MessageId, fingerprint, cancellationToken);
-        switch (start)
+        InboundOutcome? applied = null;
+        var run = await idempotency.RunAsync(caller.Scope, "message:" + message.MessageId, fingerprint, async () =>
         {
-            case IdempotencyStart.Replay replay:
-                return replay.Response.StatusCode == 200 ? new InboundOutcome.Done() : Refusal(replay.Response.Body);
-            case IdempotencyStart.KeyReusedWithOtherRequest:
-                return new InboundOutcome.Refused(InvalidMessage, "This MessageId was already used for a different response.");
-            case IdempotencyStart.StillInProgress:
-                return new InboundOutcome.Retry();
-        }
+            applied = await ApplyAsync(caller, message, cancellationToken);
+            return applied switch
+            {
+                InboundOutcome.Refused refused => new StoredResponse(422, "text/plain", $"{refused.Reason}\n{refused.Description}", null, null),
+                InboundOutcome.Done => new StoredResponse(200, "text/plain", string.Empty, null, null),
+                _ => null, // a retry must find the key free, not a recorded success
+            };
+        }, cancellationToken);
 
-        var lease = ((IdempotencyStart.Started)start).Lease;
-        InboundOutcome outcome;
-        try
+        return run switch
         {
-            outcome = await ApplyAsync(caller, message, cancellationToken);
-        }
-        catch
-        {
-            await idempotency.ReleaseAsync(lease, CancellationToken.None);
-            throw;
-        }
-
-        var record = outcome is InboundOutcome.Refused refused ? new StoredResponse(422, "text/plain", $"{refused.Reason}\n{refused.Description}", null, null) : new StoredResponse(200, "text/plain", string.Empty, null, null);
-        await idempotency.CompleteAsync(lease, record, CancellationToken.None);
-        return outcome;
+            { Refusal: IdempotencyStart.KeyReusedWithOtherRequest } => new InboundOutcome.Refused(InvalidMessage, "This MessageId was already used for a different response."),
+            { Refusal: IdempotencyStart.StillInProgress } => new InboundOutcome.Retry(),
+            { Replayed: true, Response: { } replayed } => replayed.StatusCode == 200 ? new InboundOutcome.Done() : Refusal(replayed.Body),
+            _ => applied!,
+        };
     }
 
     private async Task<InboundOutcome> ApplyAsync(Caller caller, InboundResponse message, CancellationToken cancellationToken)

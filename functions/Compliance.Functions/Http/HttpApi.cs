@@ -56,37 +56,25 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
             var key = IdempotencyKey(request);
             var body = await ReadBodyAsync(request, cancellationToken);
             var fingerprint = Fingerprint(request, body);
-            var start = await idempotency.BeginAsync(caller.Scope, key, fingerprint, cancellationToken);
-            switch (start)
+            var outcome = await idempotency.RunAsync(caller.Scope, key, fingerprint, async () =>
             {
-                case IdempotencyStart.Replay replay:
-                    return new ResponseResult(replay.Response, replayed: true);
-                case IdempotencyStart.KeyReusedWithOtherRequest:
-                    throw new ComplianceProblem(ProblemKind.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request.");
-                case IdempotencyStart.StillInProgress:
-                    throw new ComplianceProblem(ProblemKind.IdempotentRequestInProgress, "A request with this Idempotency-Key is still being processed; retry later.");
-            }
-
-            var lease = ((IdempotencyStart.Started)start).Lease;
-            StoredResponse outcome;
-            try
+                try
+                {
+                    var command = new CommandContext($"{caller.Scope}|{key}", ExpectedVersion(request));
+                    return (await handler(caller, Parse<TBody>(body), command)).Render();
+                }
+                catch (ComplianceProblem problem)
+                {
+                    // A refusal is the answer to this request: a retry with the same key gets it again.
+                    return Problem(request, problem);
+                }
+            }, cancellationToken);
+            return outcome.Refusal switch
             {
-                var command = new CommandContext($"{caller.Scope}|{key}", ExpectedVersion(request));
-                outcome = (await handler(caller, Parse<TBody>(body), command)).Render();
-            }
-            catch (ComplianceProblem problem)
-            {
-                // A refusal is the answer to this request: a retry with the same key gets it again.
-                outcome = Problem(request, problem);
-            }
-            catch
-            {
-                await idempotency.ReleaseAsync(lease, CancellationToken.None);
-                throw;
-            }
-
-            await idempotency.CompleteAsync(lease, outcome, CancellationToken.None);
-            return new ResponseResult(outcome);
+                IdempotencyStart.KeyReusedWithOtherRequest => throw new ComplianceProblem(ProblemKind.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request."),
+                IdempotencyStart.StillInProgress => throw new ComplianceProblem(ProblemKind.IdempotentRequestInProgress, "A request with this Idempotency-Key is still being processed; retry later."),
+                _ => new ResponseResult(outcome.Response!, outcome.Replayed),
+            };
         });
 
     public static StoredResponse Problem(HttpRequest request, ComplianceProblem problem) =>
