@@ -14,7 +14,7 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media)
     /// <summary>Looks up <c>{"pdq": "...", "maxDistance"?}</c>, or an image sent as the body (image/*), in all orientations.</summary>
     [Function("LookupHashBank")]
     public Task<IActionResult> Lookup(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/hashbank/lookup")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/hashbank/lookup")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.ReadWithBodyAsync(request, MaxImageBytes, async (caller, body, mediaType) =>
         {
@@ -26,7 +26,7 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media)
 
     [Function("ExportHashBank")]
     public Task<IActionResult> Export(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/hashbank")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/hashbank")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
         {

@@ -11,7 +11,7 @@ public sealed class HealthFunction(HttpApi api, StorageHealth storage)
     /// <summary>Always 200 while the app runs, so probes see the app; each dependency's state is in the body.</summary>
     [Function("Health")]
     public Task<IActionResult> Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.AnonymousAsync(request, async () =>
         {

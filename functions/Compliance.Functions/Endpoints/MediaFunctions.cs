@@ -12,7 +12,7 @@ public sealed class MediaFunctions(HttpApi api, MediaService media)
 {
     [Function("CreateMediaUpload")]
     public Task<IActionResult> CreateUpload(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orders/{orderId}/media")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/media")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
         api.WriteAsync<EmptyRequest>(request, async (caller, _, _) =>
@@ -23,7 +23,7 @@ public sealed class MediaFunctions(HttpApi api, MediaService media)
 
     [Function("GetMedia")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orders/{orderId}/media/{mediaId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/media/{mediaId}")] HttpRequest request,
         string orderId,
         string mediaId,
         CancellationToken cancellationToken) =>
@@ -31,7 +31,7 @@ public sealed class MediaFunctions(HttpApi api, MediaService media)
 
     [Function("ListMedia")]
     public Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orders/{orderId}/media")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/media")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller => ApiResponse.Ok(new { media = (await media.ListAsync(caller, orderId, cancellationToken)).Select(MediaView.From) }), cancellationToken);

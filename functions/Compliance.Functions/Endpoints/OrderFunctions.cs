@@ -12,7 +12,7 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
 {
     [Function("IssueOrder")]
     public Task<IActionResult> Issue(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orders")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.WriteAsync<IssueOrderRequest>(request, async (caller, body, command) =>
         {
@@ -22,7 +22,7 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
 
     [Function("GetOrder")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orders/{orderId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
@@ -33,7 +33,7 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
 
     [Function("ListOrders")]
     public Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orders")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
         {
@@ -49,7 +49,7 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
 
     [Function("GetOrderHistory")]
     public Task<IActionResult> History(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orders/{orderId}/history")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/history")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>

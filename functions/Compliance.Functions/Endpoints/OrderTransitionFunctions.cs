@@ -16,42 +16,42 @@ public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
 {
     [Function("AcknowledgeOrder")]
     public Task<IActionResult> Acknowledge(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orders/{orderId}/acknowledgement")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/acknowledgement")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
         Transition<AcknowledgementRequest>(request, (caller, _, c) => orders.AcknowledgeAsync(caller, orderId, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("ConfirmRemoval")]
     public Task<IActionResult> Confirm(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orders/{orderId}/confirmation")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/confirmation")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
         Transition<ConfirmationRequest>(request, (caller, body, c) => orders.ConfirmAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("ObjectToOrder")]
     public Task<IActionResult> RaiseObjection(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orders/{orderId}/objection")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/objection")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
         Transition<ObjectionRequest>(request, (caller, body, c) => orders.ObjectAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("WithdrawOrder")]
     public Task<IActionResult> Withdraw(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orders/{orderId}/withdrawal")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/withdrawal")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
         Transition<WithdrawalRequest>(request, (caller, body, c) => orders.WithdrawAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("ExtendDeadline")]
     public Task<IActionResult> Extend(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orders/{orderId}/extension")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/extension")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
         Transition<ExtensionRequest>(request, (caller, body, c) => orders.ExtendAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("ClarifyOrder")]
     public Task<IActionResult> Clarify(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orders/{orderId}/clarification")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/clarification")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
         Transition<ClarificationRequest>(request, (caller, body, c) => orders.ClarifyAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);

@@ -12,7 +12,7 @@ public sealed class ProviderFunctions(HttpApi api, ProviderService providers, Re
 {
     [Function("RegisterProvider")]
     public Task<IActionResult> Register(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/providers")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/providers")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.WriteAsync<RegisterProviderRequest>(request, async (caller, body, _) =>
         {
@@ -22,21 +22,21 @@ public sealed class ProviderFunctions(HttpApi api, ProviderService providers, Re
 
     [Function("ListProviders")]
     public Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/providers")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/providers")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
             ApiResponse.Ok(new { providers = (await providers.ListAsync(caller, cancellationToken)).Select(ProviderView.From) }), cancellationToken);
 
     [Function("GetProvider")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/providers/{providerId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/providers/{providerId}")] HttpRequest request,
         string providerId,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller => ApiResponse.Ok(ProviderView.From(await providers.GetAsync(caller, providerId, cancellationToken))), cancellationToken);
 
     [Function("ListRegimes")]
     public Task<IActionResult> Regimes(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/regimes")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/regimes")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, _ => Task.FromResult(ApiResponse.Ok(new { regimes = regimes.All.Select(RegimeView.From) })), cancellationToken);
 }

@@ -13,7 +13,7 @@ public sealed class SlaFunction(HttpApi api, SlaService sla)
     /// <summary>A provider's SLA figures as JSON, or as CSV for <c>Accept: text/csv</c>.</summary>
     [Function("GetProviderSla")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/providers/{providerId}/sla")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/providers/{providerId}/sla")] HttpRequest request,
         string providerId,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
