@@ -20,4 +20,7 @@ public sealed class DetectionOptions
     public string Ffmpeg { get; set; } = "ffmpeg";
 
     public string Ffprobe { get; set; } = "ffprobe";
+
+    /// <summary>Longest an ffmpeg or ffprobe run may take; past it the media is rejected as timed_out.</summary>
+    public TimeSpan FfmpegTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

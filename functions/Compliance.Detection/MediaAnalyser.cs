@@ -22,13 +22,31 @@ public sealed class MediaAnalyser(BlazeFaceDetector faces, IReadOnlyList<OnnxCla
             return Rejected(null, RejectionReason.TooLarge, $"larger than the {options.MaxBytes}-byte limit", options.MaxBytes + 1);
         }
 
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data));
+        return await AnalyseBytesAsync(data, cancellationToken) with { Sha256 = sha256 };
+    }
+
+    /// <summary>Every failure becomes a rejection with a reason: a thrown analysis would be retried and leave the media pending.</summary>
+    private async Task<MediaAnalysis> AnalyseBytesAsync(byte[] data, CancellationToken cancellationToken)
+    {
         var kind = MediaSniffer.Sniff(data.AsSpan(0, Math.Min(data.Length, MediaSniffer.HeaderLength)));
         if (kind is null)
         {
             return Rejected(null, RejectionReason.UnsupportedType, "not a recognised image or video format", data.Length);
         }
 
-        return MediaSniffer.IsVideo(kind.Value) ? await AnalyseVideoAsync(data, kind.Value, cancellationToken) : AnalyseImage(data, kind.Value);
+        try
+        {
+            return MediaSniffer.IsVideo(kind.Value) ? await AnalyseVideoAsync(data, kind.Value, cancellationToken) : AnalyseImage(data, kind.Value);
+        }
+        catch (MediaDefectException e)
+        {
+            return Rejected(kind, e.Reason, e.Message, data.Length);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Rejected(kind, RejectionReason.AnalysisFailed, $"analysis failed ({e.GetType().Name})", data.Length);
+        }
     }
 
     public async Task<IReadOnlyList<string>?> DihedralHashesAsync(Stream image, CancellationToken cancellationToken)

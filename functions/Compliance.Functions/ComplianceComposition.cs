@@ -86,7 +86,7 @@ public static class ComplianceComposition
         var classifierModels = detection.Classifiers.Select(c => ModelManifest.Load(Path.Combine(models, c))).ToList();
         services.AddSingleton(_ => new BlazeFaceDetector(faceModel, detection.IntraOpThreads));
         services.AddSingleton<IReadOnlyList<OnnxClassifier>>(_ => classifierModels.Select(m => new OnnxClassifier(m, detection.IntraOpThreads)).ToList());
-        services.AddSingleton(new VideoFrames(detection.Ffmpeg, detection.Ffprobe));
+        services.AddSingleton(new VideoFrames(detection.Ffmpeg, detection.Ffprobe, detection.FfmpegTimeout));
         services.AddSingleton<MediaAnalyser>();
         services.AddSingleton<IMediaAnalyser>(sp => sp.GetRequiredService<MediaAnalyser>());
         services.AddSingleton<IImageLookupHasher>(sp => sp.GetRequiredService<MediaAnalyser>());

@@ -7,24 +7,24 @@ namespace Compliance.Detection.Imaging;
 /// Frames of a video, one per second, through ffmpeg (Debian's package). Input is a local temp
 /// file and only the file protocol is allowed, so a crafted playlist cannot make ffmpeg fetch URLs.
 /// </summary>
-public sealed class VideoFrames(string ffmpeg = "ffmpeg", string ffprobe = "ffprobe")
+public sealed class VideoFrames(string ffmpeg = "ffmpeg", string ffprobe = "ffprobe", TimeSpan? timeout = null)
 {
-    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromMinutes(2);
+    private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(2);
 
     public async Task<double?> DurationSecondsAsync(string path, CancellationToken cancellationToken)
     {
-        var (exit, output) = await RunAsync(ffprobe, ["-v", "error", "-protocol_whitelist", "file", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", path], cancellationToken);
+        var (exit, output) = await RunAsync(ffprobe, ["-v", "error", "-threads", "1", "-protocol_whitelist", "file", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", path], cancellationToken);
         return exit == 0 && double.TryParse(output.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
     }
 
     /// <summary>PNG files of up to <paramref name="maxFrames"/> frames at 1 fps, in order; empty when the video cannot be decoded.</summary>
     public async Task<IReadOnlyList<string>> ExtractAsync(string path, string outputDirectory, int maxFrames, CancellationToken cancellationToken)
     {
-        var (exit, _) = await RunAsync(ffmpeg, ["-nostdin", "-v", "error", "-protocol_whitelist", "file", "-i", path, "-vf", "fps=1", "-frames:v", maxFrames.ToString(CultureInfo.InvariantCulture), Path.Combine(outputDirectory, "%05d.png")], cancellationToken);
+        var (exit, _) = await RunAsync(ffmpeg, ["-nostdin", "-v", "error", "-threads", "1", "-filter_threads", "1", "-protocol_whitelist", "file", "-i", path, "-threads", "1", "-vf", "fps=1", "-frames:v", maxFrames.ToString(CultureInfo.InvariantCulture), Path.Combine(outputDirectory, "%05d.png")], cancellationToken);
         return exit == 0 ? Directory.GetFiles(outputDirectory, "*.png").Order(StringComparer.Ordinal).ToList() : [];
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(string tool, string[] arguments, CancellationToken cancellationToken)
+    private async Task<(int Exit, string Output)> RunAsync(string tool, string[] arguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -34,7 +34,7 @@ public sealed class VideoFrames(string ffmpeg = "ffmpeg", string ffprobe = "ffpr
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} could not be started.");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ProcessTimeout);
+        timeout.CancelAfter(_timeout);
         var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var errors = process.StandardError.ReadToEndAsync(timeout.Token);
         try
@@ -44,7 +44,13 @@ public sealed class VideoFrames(string ffmpeg = "ffmpeg", string ffprobe = "ffpr
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw; // the host is stopping: the blob is analysed again later
+            }
+
+            // A timeout is a verdict on the input, not a failure to retry for ever.
+            throw new MediaDefectException(Compliance.Media.RejectionReason.TimedOut, $"{Path.GetFileName(tool)} did not finish within {_timeout.TotalSeconds:F0} s");
         }
 
         await errors;

@@ -13,6 +13,9 @@ namespace Compliance.Detection.Provenance;
 /// </summary>
 public static partial class ProvenanceInspector
 {
+    /// <summary>XMP packets are a few KiB; 1 MiB is far beyond any genuine one.</summary>
+    public const int MaxXmpBytes = 1024 * 1024;
+
     private static readonly string[] GeneratedSourceTypes = ["trainedAlgorithmicMedia", "compositeSynthetic"];
 
     public static ProvenanceFinding Inspect(byte[] data, MediaKind kind)
@@ -78,7 +81,7 @@ public static partial class ProvenanceInspector
             }
 
             var length = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(i + 2));
-            if (length < 2 || i + 2 + length > data.Length)
+            if (length < 2 || length > data.Length - i - 2)
             {
                 yield break;
             }
@@ -94,7 +97,8 @@ public static partial class ProvenanceInspector
         while (i + 12 <= data.Length)
         {
             var length = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(i));
-            if (length < 0 || i + 12 + length > data.Length)
+            // Checked against what remains: i + 12 + length overflows int for a crafted length.
+            if (length < 0 || length > data.Length - i - 12)
             {
                 yield break;
             }
@@ -130,12 +134,28 @@ public static partial class ProvenanceInspector
         }
 
         var text = payload.AsSpan(i).ToArray();
+        if (text.Length > MaxXmpBytes)
+        {
+            throw new MediaDefectException(RejectionReason.MetadataTooLarge, $"an XMP packet of {text.Length} bytes exceeds the {MaxXmpBytes}-byte limit");
+        }
+
         if (compressed)
         {
+            // Bounded: a few KiB of zlib can inflate to gigabytes.
             using var inflated = new MemoryStream();
             using (var zlib = new ZLibStream(new MemoryStream(text), CompressionMode.Decompress))
             {
-                zlib.CopyTo(inflated);
+                var buffer = new byte[16384];
+                int read;
+                while ((read = zlib.Read(buffer)) > 0)
+                {
+                    if (inflated.Length + read > MaxXmpBytes)
+                    {
+                        throw new MediaDefectException(RejectionReason.MetadataTooLarge, $"a compressed XMP packet inflates beyond {MaxXmpBytes} bytes");
+                    }
+
+                    inflated.Write(buffer, 0, read);
+                }
             }
 
             text = inflated.ToArray();
@@ -146,7 +166,8 @@ public static partial class ProvenanceInspector
 
     private static bool Contains(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
+    // NonBacktracking: linear in the packet's length whatever it holds (the \s* runs could backtrack quadratically).
     // Element, attribute or rdf:resource form: <X:DigitalSourceType>uri<, X:DigitalSourceType="uri", X:DigitalSourceType rdf:resource="uri".
-    [GeneratedRegex("DigitalSourceType(?:\\s+rdf:resource=\"|=\"|>)\\s*(?:<rdf:li[^>]*>)?\\s*(?:https?://cv\\.iptc\\.org/newscodes/digitalsourcetype/)?(?<type>[A-Za-z]+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("DigitalSourceType(?:\\s+rdf:resource=\"|=\"|>)\\s*(?:<rdf:li[^>]*>)?\\s*(?:https?://cv\\.iptc\\.org/newscodes/digitalsourcetype/)?(?<type>[A-Za-z]+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, matchTimeoutMilliseconds: 2000)]
     private static partial Regex DigitalSourceType();
 }

@@ -15,6 +15,9 @@ public enum RejectionReason
     DecodeFailed,
     TooManyPixels,
     TooLong,
+    MetadataTooLarge,
+    TimedOut,
+    AnalysisFailed,
 }
 
 public enum MediaKind
@@ -52,7 +55,11 @@ public sealed record MediaAnalysis(
     IReadOnlyList<MediaHash> Hashes,
     IReadOnlyList<FaceFinding> Faces,
     ProvenanceFinding? Provenance,
-    IReadOnlyList<ClassifierFinding> Classifications);
+    IReadOnlyList<ClassifierFinding> Classifications)
+{
+    /// <summary>SHA-256 (hex) of exactly the bytes analysed, so the evidence can be proven unchanged later.</summary>
+    public string? Sha256 { get; init; }
+}
 
 /// <summary>One uploaded item of evidence attached to an order, and what its analysis found.</summary>
 public sealed record MediaRecord(

@@ -28,7 +28,8 @@ public sealed record MediaView(
     IReadOnlyList<FaceFinding> Faces,
     int FaceCount,
     ProvenanceFinding? Provenance,
-    IReadOnlyList<ClassifierFinding> Classifications)
+    IReadOnlyList<ClassifierFinding> Classifications,
+    string? Sha256)
 {
     public static MediaView From(MediaRecord r)
     {
@@ -51,7 +52,8 @@ public sealed record MediaView(
             a?.Faces ?? [],
             a?.Faces.Count ?? 0,
             a?.Provenance,
-            a?.Classifications ?? []);
+            a?.Classifications ?? [],
+            a?.Sha256);
     }
 }
 

@@ -21,7 +21,9 @@ public sealed class BlobMediaStorage(BlobServiceClient service, MediaContainers 
     {
         await _created.Value;
         var blob = service.GetBlobContainerClient(containers.Incoming).GetBlobClient($"{orderId}/{mediaId}");
-        var sas = new BlobSasBuilder(BlobSasPermissions.Create | BlobSasPermissions.Write, expiresAt)
+        // Create only: a Put Blob to a name that already exists is refused (403), so the analysed
+        // evidence cannot be replaced by a second PUT with the same URL.
+        var sas = new BlobSasBuilder(BlobSasPermissions.Create, expiresAt)
         {
             BlobContainerName = containers.Incoming,
             BlobName = blob.Name,
@@ -46,11 +48,13 @@ public sealed class BlobMediaStorage(BlobServiceClient service, MediaContainers 
         try
         {
             await using var content = await source.OpenReadAsync(cancellationToken: cancellationToken);
-            await target.UploadAsync(content, new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["reason"] = OrderText.Snake(reason.ToString()) } }, cancellationToken);
+            // If-None-Match: * — the first quarantined original is kept; a later blob under the same
+            // name (a re-upload after the rejection) can never replace it.
+            await target.UploadAsync(content, new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["reason"] = OrderText.Snake(reason.ToString()) }, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status is 404 or 409)
         {
-            // Already moved by an earlier attempt.
+            // 404: already moved by an earlier attempt; 409: the quarantine already holds the original.
         }
 
         await source.DeleteIfExistsAsync(cancellationToken: cancellationToken);
