@@ -151,8 +151,61 @@ public sealed class MediaPipelineTests(MediaPipelineTests.Fixture fixture) : ICl
         Assert.Equal(Fixture.MaxBytes, ticket.Json.GetProperty("maxBytes").GetInt64());
         Assert.Equal("PUT", ticket.Str("method"));
         var url = new Uri(ticket.Str("uploadUrl"));
-        Assert.Contains("sp=cw", url.Query, StringComparison.Ordinal);
+        Assert.Contains("sp=c&", url.Query + "&", StringComparison.Ordinal);
         Assert.Contains($"/{order}/{ticket.Str("mediaId")}", url.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_PUT_to_the_upload_URL_is_refused_and_the_analysed_bytes_stay()
+    {
+        var camera = FixtureBytes("pdq", "images", "camera.png");
+        var order = (await Host.IssueAsync(fixture.Provider)).GetProperty("orderId").GetString()!;
+        var ticket = await Host.PostAsync($"/api/v1/orders/{order}/media", Host.Commission, null);
+        var url = new Uri(ticket.Str("uploadUrl"));
+        using var http = new HttpClient();
+        async Task<System.Net.HttpStatusCode> PutAsync(byte[] body)
+        {
+            using var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(body) };
+            put.Headers.Add("x-ms-blob-type", "BlockBlob");
+            using var response = await http.SendAsync(put);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, await PutAsync(camera));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, await PutAsync([0xFF, 0xD8, 0xFF, 1, 2, 3]));
+        var record = await WaitForAnalysisAsync(order, ticket.Str("mediaId"));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, await PutAsync([0xFF, 0xD8, 0xFF, 1, 2, 3]));
+
+        Assert.Equal("analysed", record.Str("status"));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(camera)), record.Str("sha256"));
+        var stored = await new BlobServiceClient(ComplianceHost.StorageConnection).GetBlobContainerClient(Host.TablePrefix + "-incoming").GetBlobClient($"{order}/{ticket.Str("mediaId")}").DownloadContentAsync();
+        Assert.Equal(camera, stored.Value.Content.ToArray());
+    }
+
+    [Fact]
+    public async Task A_re_upload_after_a_rejection_cannot_replace_the_quarantined_original()
+    {
+        var camera = FixtureBytes("pdq", "images", "camera.png");
+        var truncated = camera[..(camera.Length / 2)];
+        var order = (await Host.IssueAsync(fixture.Provider)).GetProperty("orderId").GetString()!;
+        var ticket = await Host.PostAsync($"/api/v1/orders/{order}/media", Host.Commission, null);
+        var sas = new BlobClient(new Uri(ticket.Str("uploadUrl")));
+        await sas.UploadAsync(new BinaryData(truncated));
+        Assert.Equal("rejected", (await WaitForAnalysisAsync(order, ticket.Str("mediaId"))).Str("status"));
+
+        // The incoming blob was moved away, so the create-only URL may create it again.
+        await sas.UploadAsync(new BinaryData(camera));
+        var blobs = new BlobServiceClient(ComplianceHost.StorageConnection);
+        var incoming = blobs.GetBlobContainerClient(Host.TablePrefix + "-incoming").GetBlobClient($"{order}/{ticket.Str("mediaId")}");
+        for (var i = 0; i < 100 && await incoming.ExistsAsync(); i++)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.False(await incoming.ExistsAsync());
+        var quarantined = await blobs.GetBlobContainerClient(Host.TablePrefix + "-quarantine").GetBlobClient($"{order}/{ticket.Str("mediaId")}").DownloadContentAsync();
+        Assert.Equal(truncated, quarantined.Value.Content.ToArray());
+        Assert.Equal("decode_failed", quarantined.Value.Details.Metadata["reason"]);
     }
 
     private async Task<(string Order, string Media)> UploadAsync(byte[] content)
