@@ -102,4 +102,38 @@ public sealed class IdempotencyTests(HostFixture fixture) : IClassFixture<HostFi
 
         Assert.Equal(201, retry.Status);
     }
+
+    [Fact]
+    public async Task A_key_reused_after_its_record_expired_cannot_take_over_the_order_it_issued()
+    {
+        var a = await Host.RegisterProviderAsync();
+        var b = await Host.RegisterProviderAsync();
+        var keys = new[] { "expired-other-provider", "expired-other-body", "expired-same-body" };
+        var issued = new List<string>();
+        foreach (var key in keys)
+        {
+            issued.Add((await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(a), key)).Str("orderId"));
+        }
+
+        Host.FakeClock.Advance(TimeSpan.FromHours(25));
+        var otherProvider = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(b), keys[0]);
+        var otherBody = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(a, "https://video.example/other"), keys[1]);
+        var sameBody = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(a), keys[2]);
+
+        AssertProblem(otherProvider, 422, "idempotency-key-reused");
+        AssertProblem(otherBody, 422, "idempotency-key-reused");
+        Assert.Equal(201, sameBody.Status);
+        Assert.Equal(issued[2], sameBody.Str("orderId"));
+        foreach (var orderId in issued)
+        {
+            var stored = await Host.GetAsync($"/api/v1/orders/{orderId}", Host.Commission);
+            Assert.Equal(a, stored.Str("providerId"));
+            Assert.Equal("https://video.example/1", stored.Json.GetProperty("items")[0].GetProperty("url").GetString());
+            Assert.Equal(404, (await Host.GetAsync($"/api/v1/orders/{orderId}", Host.Provider(b))).Status);
+        }
+
+        var listB = await Host.GetAsync($"/api/v1/orders?providerId={b}", Host.Commission);
+        Assert.Equal(0, listB.Json.GetProperty("orders").GetArrayLength());
+        Assert.Equal(3, (await Host.GetAsync($"/api/v1/orders?providerId={a}", Host.Commission)).Json.GetProperty("orders").GetArrayLength());
+    }
 }

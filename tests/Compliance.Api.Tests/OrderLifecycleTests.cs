@@ -180,4 +180,47 @@ public sealed class OrderLifecycleTests(HostFixture fixture) : IClassFixture<Hos
         AssertProblem(await Host.GetAsync("/api/v1/orders?continuationToken=%%%", Host.Commission), 400, "invalid-query");
         AssertProblem(await Host.GetAsync("/api/v1/orders?pageSize=0", Host.Commission), 400, "invalid-query");
     }
+
+    [Fact]
+    public async Task An_objection_a_minute_after_the_deadline_is_refused_and_the_breach_counts_before_any_sweep()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var from = Host.Clock.GetUtcNow().AddMinutes(-1);
+        var order = await Host.IssueAsync(provider, "EU-TCO");
+        var orderId = order.GetProperty("orderId").GetString();
+        var dueAt = order.GetProperty("dueAt").GetDateTimeOffset();
+        Host.FakeClock.Advance(TimeSpan.FromMinutes(61));
+
+        var objection = await Host.PostAsync($"/api/v1/orders/{orderId}/objection", Host.Provider(provider), new { ground = "manifest_error", explanation = "wrong URL" });
+
+        AssertProblem(objection, 409, "illegal-transition");
+        Assert.Equal("breached", objection.Json.GetProperty("currentStatus").GetString());
+        var stored = await Host.GetAsync($"/api/v1/orders/{orderId}", Host.Regulator);
+        Assert.Equal("breached", stored.Str("status"));
+        Assert.Equal(dueAt, stored.Json.GetProperty("breachedAt").GetDateTimeOffset());
+        var history = (await Host.GetAsync($"/api/v1/orders/{orderId}/history", Host.Regulator)).Json.GetProperty("events").EnumerateArray();
+        Assert.Equal(["issued", "breached"], history.Select(e => e.GetProperty("type").GetString()));
+        AssertProblem(await Host.PostAsync($"/api/v1/orders/{orderId}/clarification", Host.Commission, new { explanation = "x" }), 409, "illegal-transition");
+
+        var to = Host.Clock.GetUtcNow().AddMinutes(1);
+        var sla = await Host.GetAsync($"/api/v1/providers/{provider}/sla?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}", Host.Regulator);
+        Assert.Equal(1, sla.Json.GetProperty("breached").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_withdrawal_after_the_deadline_keeps_the_breach_on_record()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var order = await Host.IssueAsync(provider, "EU-TCO");
+        var orderId = order.GetProperty("orderId").GetString();
+        Host.FakeClock.Advance(TimeSpan.FromMinutes(90));
+
+        var withdrawn = await Host.PostAsync($"/api/v1/orders/{orderId}/withdrawal", Host.Commission, new { reason = "settled with the provider" });
+
+        Assert.Equal(200, withdrawn.Status);
+        Assert.Equal("withdrawn", withdrawn.Str("status"));
+        Assert.Equal(order.GetProperty("dueAt").GetDateTimeOffset(), withdrawn.Json.GetProperty("breachedAt").GetDateTimeOffset());
+        var history = (await Host.GetAsync($"/api/v1/orders/{orderId}/history", Host.Regulator)).Json.GetProperty("events").EnumerateArray();
+        Assert.Equal(["issued", "breached", "withdrawn"], history.Select(e => e.GetProperty("type").GetString()));
+    }
 }

@@ -157,8 +157,79 @@ public sealed class StateMachineTests
 
         var earlier = Assert.Throws<ComplianceProblem>(() => order.Extend(Commission, T0.AddMinutes(5), T0.AddMinutes(30), "x", "k"));
         Assert.Equal(ProblemKind.DeadlineNotAllowed, earlier.Kind);
-        var tooLate = Assert.Throws<ComplianceProblem>(() => order.Extend(Commission, T0.AddHours(1).AddMinutes(1), T0.AddHours(3), "x", "k"));
-        Assert.Equal(ProblemKind.DeadlineNotAllowed, tooLate.Kind);
+        var tooLate = order.Extend(Commission, T0.AddHours(1).AddMinutes(1), T0.AddHours(3), "x", "k");
+        Assert.Equal(ProblemKind.DeadlineNotAllowed, tooLate.Refusal!.Kind);
+        Assert.Equal(OrderStatus.Breached, tooLate.Order.Status);
+        Assert.Equal(T0.AddHours(1), tooLate.Order.Clock.DueAt);
+    }
+
+    public static TheoryData<string> CommandsAfterTheDeadline() => new(Commands.Keys);
+
+    /// <summary>
+    /// Whatever the provider or the commission does once the deadline has passed, the breach is on
+    /// record first, as of the deadline itself, exactly as if the sweep had run before them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CommandsAfterTheDeadline))]
+    public void Every_command_after_the_deadline_records_the_breach_first(string command)
+    {
+        var late = T0.AddHours(1).AddSeconds(1);
+        var acknowledged = Issued().Acknowledge(ProviderA, T0.AddMinutes(5), "k1").Order;
+        var order = command == "clarify"
+            ? Issued(Regime(TimeSpan.FromHours(1), onManifestError: ClockOnObjection.KeepsRunning)).RaiseObjection(ProviderA, T0.AddMinutes(5), ObjectionGround.ManifestError, "x", Regime(TimeSpan.FromHours(1), onManifestError: ClockOnObjection.KeepsRunning), "k1").Order
+            : command == "acknowledge" ? Issued() : acknowledged;
+        var change = command switch
+        {
+            "acknowledge" => order.Acknowledge(ProviderA, late, "k2"),
+            "confirm" => order.ConfirmRemoval(ProviderA, late, T0.AddMinutes(30), RemovalAction.Removed, null, "k2"),
+            "object" => order.RaiseObjection(ProviderA, late, ObjectionGround.ManifestError, "wrong URL", OneHour, "k2"),
+            "clarify" => order.Clarify(Commission, late, "it is the second clip", OneHour, "k2"),
+            "withdraw" => order.Withdraw(Commission, late, "settled", "k2"),
+            "extend" => order.Extend(Commission, late, T0.AddHours(5), "volume", "k2"),
+            _ => throw new ArgumentOutOfRangeException(nameof(command)),
+        };
+
+        Assert.Equal(OrderEventType.Breached, change.Events[0].Type);
+        Assert.Equal(order.Version + 1, change.Events[0].Sequence);
+        Assert.Equal(T0.AddHours(1), change.Order.BreachedAt);
+        var (expectedStatus, expectedRefusal) = command switch
+        {
+            "confirm" => (OrderStatus.Removed, (ProblemKind?)null),
+            "withdraw" => (OrderStatus.Withdrawn, null),
+            "extend" => (OrderStatus.Breached, ProblemKind.DeadlineNotAllowed),
+            _ => (OrderStatus.Breached, ProblemKind.IllegalTransition),
+        };
+        Assert.Equal(expectedStatus, change.Order.Status);
+        Assert.Equal(expectedRefusal, change.Refusal?.Kind);
+        Assert.Equal(expectedRefusal is null ? 2 : 1, change.Events.Count);
+        Assert.Equal(order.LastEventHash, change.Events[0].PreviousHash);
+        Assert.Equal(change.Events[^1].Hash, change.Order.LastEventHash);
+    }
+
+    [Fact]
+    public void An_objection_after_the_deadline_cannot_restart_the_clock()
+    {
+        // The attack: object a minute late, before the sweep, then let a clarification restart the clock.
+        var objection = Issued().RaiseObjection(ProviderA, T0.AddHours(1).AddMinutes(1), ObjectionGround.ManifestError, "wrong URL", OneHour, "k1");
+
+        Assert.Equal(ProblemKind.IllegalTransition, objection.Refusal!.Kind);
+        Assert.Equal("breached", objection.Refusal.Extensions["currentStatus"]);
+        Assert.Throws<ComplianceProblem>(() => objection.Order.Clarify(Commission, T0.AddHours(2), "x", OneHour, "k2"));
+        Assert.Null(objection.Order.Objection);
+    }
+
+    [Fact]
+    public void The_same_request_is_recognised_and_another_is_not()
+    {
+        var original = Issued();
+        var retry = Issued();
+        var otherReason = original with { Reason = "another clip" };
+        var otherProvider = original with { ProviderId = "prov-b" };
+
+        Assert.True(original.IsSameIssueAs(retry));
+        Assert.False(original.IsSameIssueAs(otherReason));
+        Assert.False(original.IsSameIssueAs(otherProvider));
+        Assert.False(original.IsSameIssueAs(original with { Items = [new OrderItem("https://video.example/v/2", null)] }));
     }
 
     [Fact]

@@ -64,8 +64,15 @@ public sealed class OrderService(
             return issued.Order;
         }
 
-        var existing = await orders.FindAsync(providerId, issued.Order.OrderId, cancellationToken);
-        return existing?.Order ?? throw new ConcurrentUpdateException($"Order {issued.Order.OrderId} exists but could not be read.");
+        // The id comes from the caller and the key for ever, while the key's record expires: an order
+        // already under this id is the answer only if it is this very request.
+        var existing = await orders.FindAsync(issued.Order.OrderId, cancellationToken)
+            ?? throw new ComplianceProblem(ProblemKind.ConcurrencyConflict, "The order is being written by a concurrent request; retry.");
+        return existing.Order.IsSameIssueAs(issued.Order)
+            ? existing.Order
+            : throw new ComplianceProblem(
+                ProblemKind.IdempotencyKeyReused,
+                $"This Idempotency-Key already issued order {existing.Order.OrderId} with other content; a new order needs a new key.");
     }
 
     public async Task<TakedownOrder> GetAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
@@ -213,7 +220,7 @@ public sealed class OrderService(
             try
             {
                 await orders.SaveAsync(stored, change, cancellationToken);
-                return change.Order;
+                return change.Refusal is { } refusal ? throw refusal : change.Order;
             }
             catch (ConcurrentUpdateException) when (attempt < MaxSaveAttempts)
             {

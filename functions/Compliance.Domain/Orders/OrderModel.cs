@@ -102,5 +102,12 @@ public sealed record OrderEvent(
     }
 }
 
-/// <summary>The result of a transition: the new state and the history entries that explain it.</summary>
-public sealed record OrderChange(TakedownOrder Order, IReadOnlyList<OrderEvent> Events, bool DeadlineMoved);
+/// <summary>
+/// The result of a transition: the new state and the history entries that explain it. A refusal
+/// that still changed the order (a breach recorded before refusing what came after the deadline)
+/// carries the problem to report once the change is saved.
+/// </summary>
+public sealed record OrderChange(TakedownOrder Order, IReadOnlyList<OrderEvent> Events, bool DeadlineMoved)
+{
+    public Compliance.Problems.ComplianceProblem? Refusal { get; init; }
+}

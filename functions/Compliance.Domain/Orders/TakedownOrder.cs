@@ -85,92 +85,99 @@ public sealed record TakedownOrder
         return new OrderChange(order, [issued], DeadlineMoved: true);
     }
 
-    public OrderChange Acknowledge(Caller provider, DateTimeOffset now, string? requestKey)
-    {
-        Require(OrderEventType.Acknowledged, OrderStatus.Issued);
-        return Record(OrderEventType.Acknowledged, provider, now, null, requestKey, this with { Status = OrderStatus.Acknowledged, AcknowledgedAt = now });
-    }
+    /// <summary>Whether <paramref name="other"/> was issued by the same request: same issuer, provider, basis, items and reason.</summary>
+    public bool IsSameIssueAs(TakedownOrder other) =>
+        OrderId == other.OrderId
+        && ProviderId == other.ProviderId
+        && LegalBasis == other.LegalBasis
+        && IssuedBy == other.IssuedBy
+        && Reason == other.Reason
+        && Items.SequenceEqual(other.Items);
+
+    public OrderChange Acknowledge(Caller provider, DateTimeOffset now, string? requestKey) =>
+        BreachFirst(now, order =>
+        {
+            order.Require(OrderEventType.Acknowledged, OrderStatus.Issued);
+            return order.Record(OrderEventType.Acknowledged, provider, now, null, requestKey, order with { Status = OrderStatus.Acknowledged, AcknowledgedAt = now });
+        });
 
     /// <summary>
     /// Records removal. A confirmation that arrives after the deadline is late even if the sweep has
-    /// not yet flagged the order, so the breach is recorded first and the order stays counted as breached.
+    /// not yet flagged the order: the breach is recorded first and the order stays counted as breached.
     /// </summary>
-    public OrderChange ConfirmRemoval(Caller provider, DateTimeOffset now, DateTimeOffset claimedRemovedAt, RemovalAction action, string? evidence, string? requestKey)
-    {
-        Require(OrderEventType.Removed, OrderStatus.Issued, OrderStatus.Acknowledged, OrderStatus.Objected, OrderStatus.Breached);
-        var events = new List<OrderEvent>();
-        var current = this;
-        if (IsOverdue(now))
+    public OrderChange ConfirmRemoval(Caller provider, DateTimeOffset now, DateTimeOffset claimedRemovedAt, RemovalAction action, string? evidence, string? requestKey) =>
+        BreachFirst(now, order =>
         {
-            var breach = current.Breach(now)!;
-            current = breach.Order;
-            events.AddRange(breach.Events);
-        }
+            order.Require(OrderEventType.Removed, OrderStatus.Issued, OrderStatus.Acknowledged, OrderStatus.Objected, OrderStatus.Breached);
+            return order.Record(
+                OrderEventType.Removed,
+                provider,
+                now,
+                null,
+                requestKey,
+                order with
+                {
+                    Status = OrderStatus.Removed,
+                    Objection = null,
+                    Removal = new RemovalRecord(claimedRemovedAt, now, action, evidence, order.BreachedAt is not null),
+                });
+        });
 
-        var late = current.BreachedAt is not null;
-        var removed = current.Record(
-            OrderEventType.Removed,
-            provider,
-            now,
-            null,
-            requestKey,
-            current with
-            {
-                Status = OrderStatus.Removed,
-                Objection = null,
-                Removal = new RemovalRecord(claimedRemovedAt, now, action, evidence, late),
-            });
-        events.AddRange(removed.Events);
-        return new OrderChange(removed.Order, events, DeadlineMoved: false);
-    }
-
-    public OrderChange RaiseObjection(Caller provider, DateTimeOffset now, ObjectionGround ground, string explanation, LegalRegime regime, string? requestKey)
-    {
-        Require(OrderEventType.Objected, OrderStatus.Issued, OrderStatus.Acknowledged);
-        var clock = regime.ClockOn(ground) == ClockOnObjection.KeepsRunning ? Clock : Clock.Pause(now);
-        return Record(
-            OrderEventType.Objected,
-            provider,
-            now,
-            explanation,
-            requestKey,
-            this with
-            {
-                Status = OrderStatus.Objected,
-                Clock = clock,
-                Objection = new Objection(ground, explanation, now, Status),
-                ObjectionCount = ObjectionCount + 1,
-            });
-    }
+    /// <summary>
+    /// An objection pauses the clock only while time is left: one raised after the deadline finds the
+    /// breach recorded first and is refused, exactly as if the sweep had run before it.
+    /// </summary>
+    public OrderChange RaiseObjection(Caller provider, DateTimeOffset now, ObjectionGround ground, string explanation, LegalRegime regime, string? requestKey) =>
+        BreachFirst(now, order =>
+        {
+            order.Require(OrderEventType.Objected, OrderStatus.Issued, OrderStatus.Acknowledged);
+            var clock = regime.ClockOn(ground) == ClockOnObjection.KeepsRunning ? order.Clock : order.Clock.Pause(now);
+            return order.Record(
+                OrderEventType.Objected,
+                provider,
+                now,
+                explanation,
+                requestKey,
+                order with
+                {
+                    Status = OrderStatus.Objected,
+                    Clock = clock,
+                    Objection = new Objection(ground, explanation, now, order.Status),
+                    ObjectionCount = order.ObjectionCount + 1,
+                });
+        });
 
     /// <summary>
     /// The commission's answer to an objection. What happens to the clock is the regime's rule for
     /// the objection's ground: a full restart, a resumption with the time that was left, or nothing.
     /// </summary>
-    public OrderChange Clarify(Caller commission, DateTimeOffset now, string explanation, LegalRegime regime, string? requestKey)
-    {
-        Require(OrderEventType.Clarified, OrderStatus.Objected);
-        var objection = Objection!;
-        var clock = regime.ClockOn(objection.Ground) switch
+    public OrderChange Clarify(Caller commission, DateTimeOffset now, string explanation, LegalRegime regime, string? requestKey) =>
+        BreachFirst(now, order =>
         {
-            ClockOnObjection.RestartsOnClarification => Clock.Restart(now),
-            ClockOnObjection.ResumesWhenGroundsCease => Clock.Resume(now),
-            _ => Clock,
-        };
-        return Record(
-            OrderEventType.Clarified,
-            commission,
-            now,
-            explanation,
-            requestKey,
-            this with { Status = objection.ResumeStatus, Clock = clock, Objection = null });
-    }
+            order.Require(OrderEventType.Clarified, OrderStatus.Objected);
+            var objection = order.Objection!;
+            var clock = regime.ClockOn(objection.Ground) switch
+            {
+                ClockOnObjection.RestartsOnClarification => order.Clock.Restart(now),
+                ClockOnObjection.ResumesWhenGroundsCease => order.Clock.Resume(now),
+                _ => order.Clock,
+            };
+            return order.Record(
+                OrderEventType.Clarified,
+                commission,
+                now,
+                explanation,
+                requestKey,
+                order with { Status = objection.ResumeStatus, Clock = clock, Objection = null });
+        });
 
-    public OrderChange Withdraw(Caller commission, DateTimeOffset now, string reason, string? requestKey)
-    {
-        Require(OrderEventType.Withdrawn, OrderStatus.Issued, OrderStatus.Acknowledged, OrderStatus.Objected, OrderStatus.Breached);
-        return Record(OrderEventType.Withdrawn, commission, now, reason, requestKey, this with { Status = OrderStatus.Withdrawn, WithdrawnAt = now, Objection = null });
-    }
+    /// <summary>A withdrawal after the deadline still leaves the breach on record: the order is counted withdrawn after breach.</summary>
+    public OrderChange Withdraw(Caller commission, DateTimeOffset now, string reason, string? requestKey) =>
+        BreachFirst(now, order =>
+        {
+            order.Require(OrderEventType.Withdrawn, OrderStatus.Issued, OrderStatus.Acknowledged, OrderStatus.Objected, OrderStatus.Breached);
+            return order.Record(OrderEventType.Withdrawn, commission, now, reason, requestKey, order with { Status = OrderStatus.Withdrawn, WithdrawnAt = now, Objection = null });
+        });
 
     public OrderChange Extend(Caller commission, DateTimeOffset now, DateTimeOffset newDueAt, string reason, string? requestKey)
     {
@@ -180,9 +187,9 @@ public sealed record TakedownOrder
             throw DeadlinePolicy.DeadlineProblem("The removal clock is paused by an objection; answer it with a clarification instead of an extension.");
         }
 
-        if (IsOverdue(now))
+        if (Breach(now) is { } breach)
         {
-            throw DeadlinePolicy.DeadlineProblem($"The deadline {due:O} has already passed; a breached deadline cannot be extended.");
+            return breach with { Refusal = DeadlinePolicy.DeadlineProblem($"The deadline {due:O} has already passed; a breached deadline cannot be extended.") };
         }
 
         if (newDueAt <= due)
@@ -201,6 +208,29 @@ public sealed record TakedownOrder
         IsOverdue(now)
             ? Record(OrderEventType.Breached, Caller.DeadlineSweep, now, null, LastRequestKey, this with { Status = OrderStatus.Breached, BreachedAt = Clock.DueAt })
             : null;
+
+    /// <summary>
+    /// Applies a transition as the sweep would find the order: once the deadline has passed the
+    /// breach is recorded first, so no answer after the deadline (objection, withdrawal, anything)
+    /// can erase it. A transition the breached order refuses still saves the breach.
+    /// </summary>
+    private OrderChange BreachFirst(DateTimeOffset now, Func<TakedownOrder, OrderChange> transition)
+    {
+        if (Breach(now) is not { } breach)
+        {
+            return transition(this);
+        }
+
+        try
+        {
+            var next = transition(breach.Order);
+            return new OrderChange(next.Order, [.. breach.Events, .. next.Events], next.DeadlineMoved) { Refusal = next.Refusal };
+        }
+        catch (ComplianceProblem refusal)
+        {
+            return breach with { Refusal = refusal };
+        }
+    }
 
     private void Require(OrderEventType attempted, params OrderStatus[] allowed)
     {

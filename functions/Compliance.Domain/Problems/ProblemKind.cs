@@ -29,3 +29,12 @@ public enum ProblemKind
     RouteNotFound,
     MethodNotAllowed,
 }
+
+public static class ProblemKinds
+{
+    /// <summary>
+    /// Refusals that say "not now" rather than "no": they are not the answer to the request, so they
+    /// must never be kept as its idempotent outcome.
+    /// </summary>
+    public static bool IsTransient(this ProblemKind kind) => kind is ProblemKind.ConcurrencyConflict or ProblemKind.IdempotentRequestInProgress;
+}

@@ -63,7 +63,7 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
                     var command = new CommandContext($"{caller.Scope}|{key}", ExpectedVersion(request));
                     return (await handler(caller, Parse<TBody>(body), command)).Render();
                 }
-                catch (ComplianceProblem problem)
+                catch (ComplianceProblem problem) when (!problem.Kind.IsTransient())
                 {
                     // A refusal is the answer to this request: a retry with the same key gets it again.
                     return Problem(request, problem);

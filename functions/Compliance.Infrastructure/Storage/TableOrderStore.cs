@@ -34,9 +34,12 @@ public sealed class TableOrderStore(ComplianceTables tables) : IOrderStore
         var order = issued.Order;
 
         // The lookup row is harmless on its own (it points at nothing until the order exists), so
-        // it goes first and the order with its history follows in one transaction.
-        var lookup = await tables.GetAsync(TableNames.OrderLookup, cancellationToken);
-        await lookup.UpsertEntityAsync(new TableEntity(order.OrderId, string.Empty) { ["ProviderId"] = order.ProviderId }, TableUpdateMode.Replace, cancellationToken);
+        // it goes first and the order with its history follows in one transaction. It is added, never
+        // upserted: an id already pointing at another provider's order must keep pointing there.
+        if (!await ClaimLookupAsync(order, cancellationToken))
+        {
+            return false;
+        }
 
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, OrderEntities.ToEntity(order)) };
         actions.AddRange(OrderEntities.HistoryAndOutbox(issued).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
@@ -49,6 +52,43 @@ public sealed class TableOrderStore(ComplianceTables tables) : IOrderStore
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
             return false;
+        }
+    }
+
+    private async Task<bool> ClaimLookupAsync(TakedownOrder order, CancellationToken cancellationToken)
+    {
+        var lookup = await tables.GetAsync(TableNames.OrderLookup, cancellationToken);
+        var claim = new TableEntity(order.OrderId, string.Empty) { ["ProviderId"] = order.ProviderId };
+        try
+        {
+            await lookup.AddEntityAsync(claim, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+        }
+
+        var existing = (await lookup.GetEntityAsync<TableEntity>(order.OrderId, string.Empty, cancellationToken: cancellationToken)).Value;
+        var owner = existing.GetString("ProviderId");
+        if (owner == order.ProviderId)
+        {
+            return true; // a retry after a crash between the lookup row and the order
+        }
+
+        if (await FindAsync(owner, order.OrderId, cancellationToken) is not null)
+        {
+            return false;
+        }
+
+        // Left by a crash before its order was written: the id was never used, so it may be repointed.
+        try
+        {
+            await lookup.UpdateEntityAsync(claim, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new ConcurrentUpdateException($"Order id {order.OrderId} is being claimed concurrently.", e);
         }
     }
 
