@@ -9,13 +9,22 @@ internal sealed class CommandLine
 
     public IReadOnlyList<string> Words { get; }
 
+    /// <summary>Options that take no value.</summary>
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "dihedral" };
+
+    public bool Flag(string name) => Option(name) == "true";
+
     public static CommandLine Parse(string[] args)
     {
         var words = new List<string>();
         var options = new List<(string, string)>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            if (args[i].StartsWith("--", StringComparison.Ordinal) && Flags.Contains(args[i][2..]))
+            {
+                options.Add((args[i][2..], "true"));
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal))
             {
                 if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 {

@@ -11,7 +11,8 @@ namespace Compliance.Cli;
 
 /// <summary>
 /// <c>hash FILE...</c> prints "&lt;pdq hex&gt; &lt;quality&gt; &lt;path&gt;" per image, the values the
-/// pipeline stores; <c>detect FILE</c> prints the pipeline's full analysis as JSON.
+/// pipeline stores (with <c>--dihedral</c>, eight lines per image, each ending in its transform);
+/// <c>detect FILE</c> prints the pipeline's full analysis as JSON.
 /// </summary>
 internal static class MediaCommands
 {
@@ -39,6 +40,18 @@ internal static class MediaCommands
             {
                 errors.WriteLine($"{file}: {(failure == DecodeFailure.TooManyPixels ? "too many pixels" : "not a decodable image")}");
                 failed++;
+                continue;
+            }
+
+            if (line.Flag("dihedral"))
+            {
+                // One line per transform, named as the API names them, so a filter can bank or query all eight.
+                var dihedral = PdqHasher.HashDihedral(image);
+                foreach (var (hash, transform) in dihedral.All.Zip(Enum.GetValues<DihedralTransform>()))
+                {
+                    output.WriteLine($"{hash.ToHex()} {dihedral.Quality} {file} {JsonNamingPolicy.SnakeCaseLower.ConvertName(transform.ToString())}");
+                }
+
                 continue;
             }
 

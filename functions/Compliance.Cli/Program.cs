@@ -9,8 +9,12 @@ const string usage = """
       compliance events tail --subscription NAME [--max N] [--timeout SECONDS] [--topic order-events] [--connection STRING]
         Prints order events from a subscription, one CloudEvent JSON per line (default: the local broker on port 5673,
         or the ServiceBus environment variable).
-      compliance hash FILE...
-        Prints "<64 hex PDQ> <quality> <path>" for each image, as the pipeline stores them.
+      compliance hash [--dihedral] FILE...
+        Prints "<64 hex PDQ> <quality> <path>" for each image, as the pipeline stores them; with --dihedral
+        eight lines per image, each ending in its transform (original, rotate90, ..., flip_minus1).
+      compliance bank query --haystack FILE --needles FILE [--max-distance 31]
+        Meta's mih-query format (one hex hash per line, optionally ",metadata"); prints one line per match:
+        "<needle hex>,<match hex>,<distance>,<haystack metadata>", using the service's in-memory index.
       compliance detect FILE [--models DIR] [--classifiers a.model.json,b.model.json]
         Prints the full analysis of an image or video as JSON (PDQ, faces, provenance, classifiers).
     """;
@@ -27,6 +31,8 @@ try
             return MediaCommands.Hash(line, Console.Out, Console.Error);
         case "detect":
             return await MediaCommands.DetectAsync(line, Console.Out);
+        case "bank" when line.Words.Count > 1 && line.Words[1] == "query":
+            return BankQueryCommand.Run(line, Console.Out);
         case "events" when line.Words.Count > 1 && line.Words[1] == "tail":
             return await EventsTailCommand.RunAsync(line, Console.Out);
         default:

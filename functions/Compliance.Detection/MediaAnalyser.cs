@@ -71,7 +71,8 @@ public sealed class MediaAnalyser(BlazeFaceDetector faces, IReadOnlyList<OnnxCla
                 : Rejected(kind, RejectionReason.DecodeFailed, "the image could not be decoded completely", data.Length);
         }
 
-        var pdq = PdqHasher.Hash(image);
+        // All eight from one DCT: a provider may hash a mirrored or rotated copy, and it sends only the hash.
+        var pdq = PdqHasher.HashDihedral(image);
         var found = faces.Detect(image);
         return new MediaAnalysis(
             kind,
@@ -81,7 +82,7 @@ public sealed class MediaAnalyser(BlazeFaceDetector faces, IReadOnlyList<OnnxCla
             image.Width,
             image.Height,
             null,
-            [new MediaHash(pdq.Hash.ToHex(), pdq.Quality, null)],
+            [new MediaHash(pdq.Original.ToHex(), pdq.Quality, null, pdq.All.Select(h => h.ToHex()).ToList())],
             found.Select(f => new FaceFinding(Math.Round(f.X, 1), Math.Round(f.Y, 1), Math.Round(f.Width, 1), Math.Round(f.Height, 1), Math.Round(f.Score, 4), null)).ToList(),
             ProvenanceInspector.Inspect(data, kind),
             Classify(image, found));

@@ -25,6 +25,67 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Hash_with_dihedral_prints_the_eight_hashes_of_Meta_reference()
+    {
+        var output = new StringWriter();
+        var camera = Fixture("pdq", "images", "camera.png");
+
+        var exit = MediaCommands.Hash(CommandLine.Parse(["hash", "--dihedral", camera]), output, new StringWriter());
+
+        Assert.Equal(0, exit);
+        var reference = File.ReadLines(Fixture("pdq", "expected-dihedral.csv")).Skip(1).Select(l => l.Split(',')).Where(r => r[0] == "camera.png").ToDictionary(r => r[1], r => r[2]);
+        var names = new Dictionary<string, string>
+        {
+            ["original"] = "orig", ["rotate90"] = "rot90", ["rotate180"] = "rot180", ["rotate270"] = "rot270",
+            ["flip_x"] = "flipx", ["flip_y"] = "flipy", ["flip_plus1"] = "flipp", ["flip_minus1"] = "flipm",
+        };
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToList();
+        Assert.Equal(names.Keys, lines.Select(l => l[3]));
+        Assert.All(lines, l => Assert.Equal(reference[names[l[3]]], l[0]));
+        Assert.All(lines, l => Assert.Equal("100", l[1]));
+    }
+
+    [Fact]
+    public void Bank_query_reads_mih_query_files_and_prints_every_match_within_the_distance()
+    {
+        var dir = Directory.CreateTempSubdirectory("bank-query-");
+        try
+        {
+            var reference = File.ReadLines(Fixture("pdq", "expected.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+            var haystack = Path.Combine(dir.FullName, "haystack.txt");
+            File.WriteAllLines(haystack, reference.Select(r => $"{r[1]},{r[0]}"));
+            var camera = reference.Single(r => r[0] == "camera.png")[1];
+            var nearCamera = camera[..^1] + (Convert.ToInt32(camera[^1].ToString(), 16) ^ 1).ToString("x");
+            var needles = Path.Combine(dir.FullName, "needles.txt");
+            File.WriteAllLines(needles, [nearCamera, new string('0', 64)]);
+            var output = new StringWriter();
+
+            var exit = BankQueryCommand.Run(CommandLine.Parse(["bank", "query", "--haystack", haystack, "--needles", needles, "--max-distance", "40"]), output);
+
+            // Expected by brute force over the same files.
+            var expected = new List<string>();
+            foreach (var needle in new[] { nearCamera, new string('0', 64) })
+            {
+                Assert.True(Compliance.Detection.Hashing.PdqHash.TryParse(needle, out var n));
+                expected.AddRange(reference
+                    .Select(r => (Row: r, Distance: Compliance.Detection.Hashing.PdqHash.TryParse(r[1], out var h) ? h.DistanceTo(n) : -1))
+                    .Where(x => x.Distance <= 40)
+                    .OrderBy(x => x.Distance)
+                    .ThenBy(x => reference.IndexOf(x.Row))
+                    .Select(x => $"{needle},{x.Row[1]},{x.Distance},{x.Row[0]}"));
+            }
+
+            Assert.Equal(0, exit);
+            Assert.Contains($"{nearCamera},{camera},1,camera.png", expected);
+            Assert.Equal(expected, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Hash_reports_files_that_are_not_images_and_fails()
     {
         var errors = new StringWriter();

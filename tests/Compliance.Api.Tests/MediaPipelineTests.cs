@@ -41,42 +41,124 @@ public sealed class MediaPipelineTests(MediaPipelineTests.Fixture fixture) : ICl
     }
 
     [Fact]
-    public async Task A_resized_re_encoded_and_mirrored_copy_is_found_by_lookup_with_its_order_id()
+    public async Task A_hash_of_a_mirrored_downscaled_re_encoded_copy_alone_finds_the_order()
     {
         var (order, media) = await UploadAsync(FixtureBytes("pdq", "images", "camera.png"));
         await WaitForAnalysisAsync(order, media);
-
         using var original = SKBitmap.Decode(FixtureBytes("pdq", "images", "camera.png"));
-        using var resized = original.Resize(new SKImageInfo(300, 300), new SKSamplingOptions(SKFilterMode.Linear));
-        using var mirrored = new SKBitmap(300, 300);
-        using (var canvas = new SKCanvas(mirrored))
+
+        // What a platform's upload filter does: hash the incoming copy, send only the hash.
+        var mirroredCopy = Transformed(original, canvas => canvas.Scale(-1, 1, 192, 0));
+        var query = ProviderSideHash(mirroredCopy);
+        var byRegulator = await LookupAsync(Host.Regulator, new { pdq = query });
+        var match = Assert.Single(byRegulator, m => m.GetProperty("mediaId").GetString() == media);
+        Assert.Equal(order, match.GetProperty("orderId").GetString());
+        // Meta's names: a left-right mirror is a flip about the y axis.
+        Assert.Equal("flip_y", match.GetProperty("transform").GetString());
+
+        // The distance is the bank's own arithmetic on the banked flip: recompute it independently.
+        var bankedFlip = PdqHasher.HashDihedral(ImageDecoder.Decode(FixtureBytes("pdq", "images", "camera.png"), 10_000_000).Image!).FlipY;
+        Assert.True(PdqHash.TryParse(query, out var queryHash));
+        Assert.Equal(queryHash.DistanceTo(bankedFlip), match.GetProperty("distance").GetInt32());
+        Assert.Equal(bankedFlip.ToHex(), match.GetProperty("pdq").GetString());
+
+        // Another provider's filter is told that it matched, and which entry, never whose order.
+        var byOther = await LookupAsync(Host.Provider(fixture.Other), new { pdq = query });
+        var opaque = Assert.Single(byOther, m => m.GetProperty("entryId").GetString() == match.GetProperty("entryId").GetString());
+        Assert.False(opaque.TryGetProperty("orderId", out _));
+        Assert.False(opaque.TryGetProperty("providerId", out _));
+        Assert.False(opaque.TryGetProperty("mediaId", out _));
+        Assert.All(byOther, m => Assert.False(m.TryGetProperty("orderId", out _)));
+        var byOwner = await LookupAsync(Host.Provider(fixture.Provider), new { pdq = query });
+        Assert.Contains(byOwner, m => m.GetProperty("mediaId").GetString() == media);
+
+        // A quarter turn, hashed by the provider and sent as one of several orientations.
+        var rotatedCopy = Transformed(original, canvas => canvas.RotateDegrees(90, 192, 192));
+        var rotated = await LookupAsync(Host.Regulator, new { pdqs = new[] { new string('f', 64), ProviderSideHash(rotatedCopy) } });
+        var rotatedMatch = Assert.Single(rotated, m => m.GetProperty("mediaId").GetString() == media);
+        Assert.Equal("rotate270", rotatedMatch.GetProperty("transform").GetString());
+
+        // A different photograph does not match, nor does a hash of nothing.
+        var unrelated = await LookupAsync(Host.Regulator, new { pdq = ProviderSideHash(SKBitmap.Decode(FixtureBytes("pdq", "images", "coffee.png"))) });
+        Assert.DoesNotContain(unrelated, m => m.GetProperty("mediaId").GetString() == media);
+        Assert.Empty(await LookupAsync(Host.Regulator, new { pdq = new string('0', 64), maxDistance = 10 }));
+        AssertProblem(await Host.PostAsync("/api/v1/hashbank/lookup", Host.Regulator, new { pdq = "nothex" }, idempotencyKey: null), 400, "validation-failed");
+        AssertProblem(await Host.PostAsync("/api/v1/hashbank/lookup", Host.Regulator, new { pdqs = Enumerable.Repeat(query, 9) }, idempotencyKey: null), 400, "validation-failed");
+        AssertProblem(await Host.PostAsync("/api/v1/hashbank/lookup", Host.Regulator, new { pdq = query, pdqs = new[] { query } }, idempotencyKey: null), 400, "validation-failed");
+
+        // The export gives every provider all eight transforms; attribution only to the order's own provider.
+        var export = (await Host.GetAsync("/api/v1/hashbank?since=2000-01-01T00:00:00Z", Host.Provider(fixture.Other))).Json.GetProperty("entries").EnumerateArray().ToList();
+        var entries = export.Where(e => e.GetProperty("entryId").GetString() == match.GetProperty("entryId").GetString()).ToList();
+        Assert.Equal(8, entries.Count);
+        Assert.Contains(entries, e => e.GetProperty("transform").GetString() == "original" && e.GetProperty("pdq").GetString() == CameraPdq);
+        Assert.All(export, e => Assert.False(e.TryGetProperty("orderId", out _)));
+        var ownExport = (await Host.GetAsync("/api/v1/hashbank?since=2000-01-01T00:00:00Z", Host.Provider(fixture.Provider))).Json.GetProperty("entries").EnumerateArray();
+        Assert.Contains(ownExport, e => e.TryGetProperty("mediaId", out var id) && id.GetString() == media);
+    }
+
+    [Fact]
+    public async Task Entries_of_a_withdrawn_order_stop_matching_but_stay_on_record()
+    {
+        var (order, media) = await UploadAsync(FixtureBytes("pdq", "images", "moon.png"));
+        await WaitForAnalysisAsync(order, media);
+        var moonPdq = ProviderSideHash(SKBitmap.Decode(FixtureBytes("pdq", "images", "moon.png")));
+        Assert.Contains(await LookupAsync(Host.Regulator, new { pdq = moonPdq }), m => m.GetProperty("mediaId").GetString() == media);
+
+        var withdrawn = await Host.PostAsync($"/api/v1/orders/{order}/withdrawal", Host.Commission, new { reason = "issued against the wrong provider" });
+        Assert.Equal("withdrawn", withdrawn.Str("status"));
+
+        Assert.DoesNotContain(await LookupAsync(Host.Regulator, new { pdq = moonPdq }), m => m.GetProperty("mediaId").GetString() == media);
+        var export = (await Host.GetAsync("/api/v1/hashbank?since=2000-01-01T00:00:00Z", Host.Regulator)).Json.GetProperty("entries").EnumerateArray();
+        var kept = export.Where(e => e.GetProperty("mediaId").GetString() == media).ToList();
+        Assert.Equal(8, kept.Count);
+        Assert.All(kept, e => Assert.True(e.GetProperty("disabled").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task A_flat_image_is_analysed_but_its_low_quality_hash_is_not_banked()
+    {
+        using var flat = new SKBitmap(256, 256);
+        flat.Erase(new SKColor(20, 20, 20));
+        var (order, media) = await UploadAsync(flat.Encode(SKEncodedImageFormat.Png, 100).ToArray());
+
+        var record = await WaitForAnalysisAsync(order, media);
+
+        Assert.Equal("analysed", record.Str("status"));
+        Assert.Equal(0, Assert.Single(record.Json.GetProperty("hashes").EnumerateArray()).GetProperty("quality").GetInt32());
+        var export = (await Host.GetAsync("/api/v1/hashbank?since=2000-01-01T00:00:00Z", Host.Regulator)).Json.GetProperty("entries").EnumerateArray();
+        Assert.DoesNotContain(export, e => e.GetProperty("mediaId").GetString() == media);
+    }
+
+    private async Task<List<System.Text.Json.JsonElement>> LookupAsync(string token, object body)
+    {
+        var reply = await Host.PostAsync("/api/v1/hashbank/lookup", token, body, idempotencyKey: null);
+        Assert.Equal(200, reply.Status);
+        return reply.Json.GetProperty("matches").EnumerateArray().ToList();
+    }
+
+    /// <summary>75 % size, the transform applied, re-encoded as JPEG at quality 75: what a re-uploader does.</summary>
+    private static byte[] Transformed(SKBitmap original, Action<SKCanvas> transform)
+    {
+        using var resized = original.Resize(new SKImageInfo(384, 384), new SKSamplingOptions(SKFilterMode.Linear));
+        using var copy = new SKBitmap(384, 384);
+        using (var canvas = new SKCanvas(copy))
         {
-            canvas.Scale(-1, 1, 150, 0);
+            transform(canvas);
             using var image = SKImage.FromBitmap(resized);
             canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest));
         }
 
-        var jpeg = mirrored.Encode(SKEncodedImageFormat.Jpeg, 75).ToArray();
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/hashbank/lookup") { Content = new ByteArrayContent(jpeg) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        var byImage = await Host.SendAsync(request, Host.Provider(fixture.Other));
+        return copy.Encode(SKEncodedImageFormat.Jpeg, 75).ToArray();
+    }
 
-        Assert.Equal(200, byImage.Status);
-        var match = Assert.Single(byImage.Json.GetProperty("matches").EnumerateArray(), m => m.GetProperty("mediaId").GetString() == media);
-        Assert.Equal(order, match.GetProperty("orderId").GetString());
-        Assert.InRange(match.GetProperty("distance").GetInt32(), 0, 31);
+    private static string ProviderSideHash(byte[] encoded) => PdqHasher.Hash(ImageDecoder.Decode(encoded, 10_000_000).Image!).Hash.ToHex();
 
-        // A provider that only has the hash of the re-encoded (unmirrored) copy finds it too.
-        var copyHash = PdqHasher.Hash(ImageDecoder.Decode(resized.Encode(SKEncodedImageFormat.Jpeg, 75).ToArray(), 10_000_000).Image!).Hash.ToHex();
-        var byHash = await Host.PostAsync("/api/v1/hashbank/lookup", Host.Regulator, new { pdq = copyHash }, idempotencyKey: null);
-        Assert.Contains(byHash.Json.GetProperty("matches").EnumerateArray(), m => m.GetProperty("orderId").GetString() == order);
-
-        var unrelated = await Host.PostAsync("/api/v1/hashbank/lookup", Host.Regulator, new { pdq = new string('0', 64), maxDistance = 10 }, idempotencyKey: null);
-        Assert.Empty(unrelated.Json.GetProperty("matches").EnumerateArray());
-        AssertProblem(await Host.PostAsync("/api/v1/hashbank/lookup", Host.Regulator, new { pdq = "nothex" }, idempotencyKey: null), 400, "validation-failed");
-
-        var export = await Host.GetAsync("/api/v1/hashbank?since=2000-01-01T00:00:00Z", Host.Provider(fixture.Other));
-        Assert.Contains(export.Json.GetProperty("entries").EnumerateArray(), e => e.GetProperty("mediaId").GetString() == media && e.GetProperty("pdq").GetString() == CameraPdq);
+    private static string ProviderSideHash(SKBitmap bitmap)
+    {
+        using (bitmap)
+        {
+            return ProviderSideHash(bitmap.Encode(SKEncodedImageFormat.Png, 100).ToArray());
+        }
     }
 
     public static TheoryData<string, string> BadMedia() => new()

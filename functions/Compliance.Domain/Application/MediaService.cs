@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Compliance.Access;
+using Compliance.HashBank;
 using Compliance.Media;
 using Compliance.Orders;
 using Compliance.Problems;
@@ -80,9 +81,7 @@ public sealed class MediaService(
         var result = record with { Status = analysis.Rejection is null ? MediaStatus.Analysed : MediaStatus.Rejected, AnalysedAt = now, Analysis = analysis };
         if (analysis.Rejection is null)
         {
-            await bank.AddAsync(
-                analysis.Hashes.Select(h => new HashBankEntry(h.Pdq, h.Quality, orderId, record.ProviderId, mediaId, h.FrameSecond, now)).ToList(),
-                cancellationToken);
+            await bank.AddAsync(BankEntries(analysis, record, now), cancellationToken);
         }
 
         // Each step can be repeated by a re-run after a crash: the event is keyed by media, the
@@ -97,22 +96,41 @@ public sealed class MediaService(
         return result.Status;
     }
 
-    public async Task<IReadOnlyList<HashBankMatch>> LookupAsync(Caller caller, string? pdq, int? maxDistance, CancellationToken cancellationToken)
+    public const int MaxLookupHashes = 8;
+
+    /// <summary>
+    /// Looks up one PDQ hash, or up to eight (a caller that hashed every orientation itself). One
+    /// hash is enough for a rotated or mirrored copy: the bank holds every transform of each image.
+    /// </summary>
+    public async Task<IReadOnlyList<BankMatch>> LookupAsync(Caller caller, string? pdq, IReadOnlyList<string?>? pdqs, int? maxDistance, CancellationToken cancellationToken)
     {
         caller.RequireRole(Role.Provider, Role.Regulator, Role.Commission);
         var check = new RequestValidation();
-        if (pdq is null || pdq.Length != 64 || !pdq.All(char.IsAsciiHexDigit))
+        var hashes = new List<string>();
+        if ((pdq is null) == (pdqs is null))
         {
-            check.Add("pdq", "must be 64 hexadecimal characters");
+            check.Add("pdq", "give either pdq (one hash) or pdqs (1 to 8 hashes)");
+        }
+        else if (pdq is not null)
+        {
+            hashes.Add(Pdq(check, "pdq", pdq));
+        }
+        else if (pdqs!.Count is < 1 or > MaxLookupHashes)
+        {
+            check.Add("pdqs", $"must list 1 to {MaxLookupHashes} hashes");
+        }
+        else
+        {
+            hashes.AddRange(pdqs.Select((h, i) => Pdq(check, $"pdqs[{i}]", h)));
         }
 
         var distance = Distance(check, maxDistance);
         check.ThrowIfInvalid();
-        return await bank.LookupAsync([pdq!.ToLowerInvariant()], distance, cancellationToken);
+        return Disclose(caller, await bank.LookupAsync(hashes, distance, options.MaxMatches, cancellationToken));
     }
 
     /// <summary>Looks an image up in all eight orientations, so a rotated or mirrored copy still matches.</summary>
-    public async Task<IReadOnlyList<HashBankMatch>> LookupImageAsync(Caller caller, Stream image, int? maxDistance, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BankMatch>> LookupImageAsync(Caller caller, Stream image, int? maxDistance, CancellationToken cancellationToken)
     {
         caller.RequireRole(Role.Provider, Role.Regulator, Role.Commission);
         var check = new RequestValidation();
@@ -124,13 +142,39 @@ public sealed class MediaService(
         }
 
         check.ThrowIfInvalid();
-        return await bank.LookupAsync(hashes!, distance, cancellationToken);
+        return Disclose(caller, await bank.LookupAsync(hashes!, distance, options.MaxMatches, cancellationToken));
     }
 
-    public Task<(IReadOnlyList<HashBankEntry> Entries, string? ContinuationToken)> ExportAsync(Caller caller, DateTimeOffset? since, string? continuationToken, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<BankedHash> Entries, string? ContinuationToken)> ExportAsync(Caller caller, DateTimeOffset? since, string? continuationToken, CancellationToken cancellationToken)
     {
         caller.RequireRole(Role.Provider, Role.Regulator, Role.Commission);
-        return bank.ExportAsync(since ?? DateTimeOffset.UnixEpoch, continuationToken, 1000, cancellationToken);
+        var (entries, next) = await bank.ExportAsync(since ?? DateTimeOffset.UnixEpoch, continuationToken, 1000, cancellationToken);
+        return (entries.Select(e => BankedHash.Disclose(caller, e)).ToList(), next);
+    }
+
+    /// <summary>
+    /// What analysis adds to the bank: every hash of good enough quality, each image in all eight
+    /// transforms. A black or flat frame (low quality) is left out, as it would match unrelated media.
+    /// </summary>
+    private List<HashBankEntry> BankEntries(MediaAnalysis analysis, MediaRecord record, DateTimeOffset now) =>
+        analysis.Hashes
+            .Where(h => h.Quality >= options.MinBankQuality)
+            .SelectMany(h => (h.Dihedral ?? [h.Pdq]).Select((pdq, transform) =>
+                new HashBankEntry(pdq, h.Quality, record.OrderId, record.ProviderId, record.MediaId, h.FrameSecond, now) { Transform = (DihedralTransform)transform }))
+            .ToList();
+
+    private static List<BankMatch> Disclose(Caller caller, IReadOnlyList<HashBankMatch> matches) =>
+        matches.Select(m => new BankMatch(BankedHash.Disclose(caller, m.Entry), m.Distance)).ToList();
+
+    private static string Pdq(RequestValidation check, string field, string? value)
+    {
+        if (value is null || value.Length != 64 || !value.All(char.IsAsciiHexDigit))
+        {
+            check.Add(field, "must be 64 hexadecimal characters");
+            return string.Empty;
+        }
+
+        return value.ToLowerInvariant();
     }
 
     /// <summary>Deletes media whose preservation period is over; the bank keeps its hashes.</summary>

@@ -15,6 +15,7 @@ public sealed class OrderService(
     IDeadlineIndex deadlines,
     IProviderDirectory providers,
     IMediaStore media,
+    IHashBank bank,
     RegimeCatalog regimes,
     TimeProvider time)
 {
@@ -158,13 +159,18 @@ public sealed class OrderService(
         return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.RaiseObjection(caller, now, ground, explanation, RegimeOf(order), requestKey), cancellationToken);
     }
 
-    public Task<TakedownOrder> WithdrawAsync(Caller caller, string orderId, WithdrawalRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
+    public async Task<TakedownOrder> WithdrawAsync(Caller caller, string orderId, WithdrawalRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
     {
         caller.RequireRole(Role.Commission);
         var check = new RequestValidation();
         var reason = check.Text("reason", request.Reason);
         check.ThrowIfInvalid();
-        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.Withdraw(caller, now, reason, requestKey), cancellationToken);
+        var withdrawn = await TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.Withdraw(caller, now, reason, requestKey), cancellationToken);
+
+        // After the order: a crash in between is healed by the client's retry under the same key,
+        // which finds the order withdrawn and disables again.
+        await bank.DisableOrderAsync(withdrawn.OrderId, cancellationToken);
+        return withdrawn;
     }
 
     public Task<TakedownOrder> ExtendAsync(Caller caller, string orderId, ExtensionRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)

@@ -33,7 +33,24 @@ public enum MediaKind
 }
 
 /// <param name="FrameSecond">For video: the second of the frame this hash was taken from.</param>
-public sealed record MediaHash(string Pdq, int Quality, int? FrameSecond);
+/// <param name="Dihedral">
+/// For images: the PDQ of the image after each <see cref="DihedralTransform"/>, in its order (the
+/// first is <paramref name="Pdq"/>), so a provider's hash of a mirrored or rotated copy finds it.
+/// </param>
+public sealed record MediaHash(string Pdq, int Quality, int? FrameSecond, IReadOnlyList<string>? Dihedral = null);
+
+/// <summary>The eight rotations and mirrorings of an image, named as Meta's PDQ tools name them.</summary>
+public enum DihedralTransform
+{
+    Original,
+    Rotate90,
+    Rotate180,
+    Rotate270,
+    FlipX,
+    FlipY,
+    FlipPlus1,
+    FlipMinus1,
+}
 
 /// <summary>A face box in the image's pixel coordinates.</summary>
 public sealed record FaceFinding(double X, double Y, double Width, double Height, double Score, int? FrameSecond);
@@ -75,7 +92,21 @@ public sealed record MediaRecord(
 
 public sealed record UploadTicket(string MediaId, Uri UploadUrl, DateTimeOffset ExpiresAt, long MaxBytes);
 
-/// <summary>A hash-bank entry: the PDQ of ordered media, with where it came from.</summary>
-public sealed record HashBankEntry(string Pdq, int Quality, string OrderId, string ProviderId, string MediaId, int? FrameSecond, DateTimeOffset AddedAt);
+/// <summary>
+/// A hash-bank entry: the PDQ of ordered media (or of one of its transforms), with where it came
+/// from. Disabled entries (their order was withdrawn) stay on record but no longer match.
+/// </summary>
+public sealed record HashBankEntry(string Pdq, int Quality, string OrderId, string ProviderId, string MediaId, int? FrameSecond, DateTimeOffset AddedAt)
+{
+    public DihedralTransform Transform { get; init; }
+
+    public bool Disabled { get; init; }
+
+    /// <summary>
+    /// Names the banked item (media and frame) without saying whose order it came from: other
+    /// providers see only this, and can still report which entry stopped an upload.
+    /// </summary>
+    public string EntryId => "hb-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{MediaId}|{FrameSecond}")))[..20];
+}
 
 public sealed record HashBankMatch(HashBankEntry Entry, int Distance);

@@ -12,6 +12,12 @@ public sealed class MediaOptions
 
     public int MatchDistance { get; set; } = 31;
 
+    /// <summary>Hashes below this PDQ quality are not banked: flat and black frames would match everything.</summary>
+    public int MinBankQuality { get; set; } = 50;
+
+    /// <summary>A lookup answers with at most this many banked items, closest first.</summary>
+    public int MaxMatches { get; set; } = 20;
+
     public double MaxVideoSeconds { get; set; } = 600;
 
     public int MaxVideoFrames { get; set; } = 120;

@@ -33,7 +33,11 @@ public interface IHashBank
 {
     Task AddAsync(IReadOnlyList<HashBankEntry> entries, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<HashBankMatch>> LookupAsync(IReadOnlyList<string> pdqHashes, int maxDistance, CancellationToken cancellationToken);
+    /// <summary>Each banked item at most once (its closest transform), closest first, at most <paramref name="maxMatches"/>; disabled entries never.</summary>
+    Task<IReadOnlyList<HashBankMatch>> LookupAsync(IReadOnlyList<string> pdqHashes, int maxDistance, int maxMatches, CancellationToken cancellationToken);
+
+    /// <summary>Stops the entries of an order from matching (its order was withdrawn); they stay in the export, marked disabled.</summary>
+    Task DisableOrderAsync(string orderId, CancellationToken cancellationToken);
 
     Task<(IReadOnlyList<HashBankEntry> Entries, string? ContinuationToken)> ExportAsync(DateTimeOffset since, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }

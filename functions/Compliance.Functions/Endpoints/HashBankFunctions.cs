@@ -11,7 +11,10 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media)
 {
     public const long MaxImageBytes = 20 * 1024 * 1024;
 
-    /// <summary>Looks up <c>{"pdq": "...", "maxDistance"?}</c>, or an image sent as the body (image/*), in all orientations.</summary>
+    /// <summary>
+    /// Looks up <c>{"pdq": "..."}</c> or <c>{"pdqs": [up to 8]}</c> (with optional <c>maxDistance</c>),
+    /// or an image sent as the body (image/*). Either way a rotated or mirrored copy is found.
+    /// </summary>
     [Function("LookupHashBank")]
     public Task<IActionResult> Lookup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/hashbank/lookup")] HttpRequest request,
@@ -31,12 +34,12 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media)
         api.ReadAsync(request, async caller =>
         {
             var (entries, next) = await media.ExportAsync(caller, QueryParameters.Time(request, "since"), QueryParameters.Text(request, "continuationToken"), cancellationToken);
-            return ApiResponse.Ok(new { entries, continuationToken = next });
+            return ApiResponse.Ok(new { entries = entries.Select(BankedHashView.From), continuationToken = next });
         }, cancellationToken);
 
-    private Task<IReadOnlyList<Compliance.Media.HashBankMatch>> LookupHashAsync(Compliance.Access.Caller caller, byte[] body, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<Compliance.HashBank.BankMatch>> LookupHashAsync(Compliance.Access.Caller caller, byte[] body, CancellationToken cancellationToken)
     {
         var lookup = HttpApi.ParseJson<HashLookupRequest>(body);
-        return media.LookupAsync(caller, lookup.Pdq, lookup.MaxDistance, cancellationToken);
+        return media.LookupAsync(caller, lookup.Pdq, lookup.Pdqs, lookup.MaxDistance, cancellationToken);
     }
 }

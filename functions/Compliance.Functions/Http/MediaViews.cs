@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Compliance.HashBank;
 using Compliance.Media;
 
 namespace Compliance.Functions.Http;
@@ -59,10 +61,38 @@ public sealed record MediaView(
 
 public sealed record MediaSummaryView(string MediaId, MediaStatus Status);
 
-public sealed record HashBankMatchView(string Pdq, int Quality, int Distance, string OrderId, string ProviderId, string MediaId, int? FrameSecond, DateTimeOffset AddedAt)
+/// <summary>A banked hash as the caller may see it: attribution only for the commission, regulators and the order's own provider.</summary>
+public sealed record BankedHashView(
+    string EntryId,
+    string Pdq,
+    int Quality,
+    DihedralTransform Transform,
+    int? FrameSecond,
+    DateTimeOffset AddedAt,
+    bool Disabled,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OrderId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ProviderId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MediaId)
 {
-    public static HashBankMatchView From(HashBankMatch m) =>
-        new(m.Entry.Pdq, m.Entry.Quality, m.Distance, m.Entry.OrderId, m.Entry.ProviderId, m.Entry.MediaId, m.Entry.FrameSecond, m.Entry.AddedAt);
+    public static BankedHashView From(BankedHash h) =>
+        new(h.EntryId, h.Pdq, h.Quality, h.Transform, h.FrameSecond, h.AddedAt, h.Disabled, h.Attribution?.OrderId, h.Attribution?.ProviderId, h.Attribution?.MediaId);
 }
 
-public sealed record HashLookupRequest(string? Pdq, int? MaxDistance);
+/// <param name="Transform">Which transform of the banked item the query resembles.</param>
+public sealed record HashBankMatchView(
+    string EntryId,
+    string Pdq,
+    int Quality,
+    int Distance,
+    DihedralTransform Transform,
+    int? FrameSecond,
+    DateTimeOffset AddedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OrderId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ProviderId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MediaId)
+{
+    public static HashBankMatchView From(BankMatch m) =>
+        new(m.Item.EntryId, m.Item.Pdq, m.Item.Quality, m.Distance, m.Item.Transform, m.Item.FrameSecond, m.Item.AddedAt, m.Item.Attribution?.OrderId, m.Item.Attribution?.ProviderId, m.Item.Attribution?.MediaId);
+}
+
+public sealed record HashLookupRequest(string? Pdq, IReadOnlyList<string?>? Pdqs, int? MaxDistance);

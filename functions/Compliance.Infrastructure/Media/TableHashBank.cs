@@ -9,7 +9,9 @@ namespace Compliance.Infrastructure.Media;
 /// <summary>
 /// The hash bank: entries persisted in Table Storage (partitioned by the day they were added, so
 /// exports read forward from a date), served from an in-memory multi-index table. Each instance
-/// loads the bank once and then picks up entries added elsewhere every few seconds.
+/// loads the bank once and then picks up entries added elsewhere every few seconds. Withdrawn
+/// orders are listed in a small table of their own, read whole at every refresh, because their
+/// entries sit in old day partitions that a refresh no longer reads.
 /// </summary>
 public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : IHashBank, IDisposable
 {
@@ -19,6 +21,7 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
     private readonly MultiIndexHashTable _index = new();
     private readonly List<HashBankEntry> _entries = [];
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private volatile HashSet<string> _disabledOrders = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private DateTimeOffset? _loadedUpTo;
     private DateTimeOffset _lastRefresh;
@@ -45,39 +48,65 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         }
     }
 
-    public async Task<IReadOnlyList<HashBankMatch>> LookupAsync(IReadOnlyList<string> pdqHashes, int maxDistance, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HashBankMatch>> LookupAsync(IReadOnlyList<string> pdqHashes, int maxDistance, int maxMatches, CancellationToken cancellationToken)
     {
         await RefreshAsync(cancellationToken);
-        var best = new Dictionary<int, int>();
-        foreach (var hex in pdqHashes)
-        {
-            if (!PdqHash.TryParse(hex, out var query))
-            {
-                continue;
-            }
-
-            foreach (var (id, distance) in _index.Query(query, maxDistance))
-            {
-                best[id] = best.TryGetValue(id, out var known) ? Math.Min(known, distance) : distance;
-            }
-        }
-
+        var disabled = _disabledOrders;
+        var best = new Dictionary<string, (int Id, int Distance)>(StringComparer.Ordinal);
         lock (_entries)
         {
-            return best.Select(b => new HashBankMatch(_entries[b.Key], b.Value)).OrderBy(m => m.Distance).ThenBy(m => m.Entry.OrderId, StringComparer.Ordinal).ToList();
+            foreach (var hex in pdqHashes)
+            {
+                if (!PdqHash.TryParse(hex, out var query))
+                {
+                    continue;
+                }
+
+                foreach (var (id, distance) in _index.Query(query, maxDistance))
+                {
+                    var entry = _entries[id];
+                    if (disabled.Contains(entry.OrderId))
+                    {
+                        continue;
+                    }
+
+                    // One answer per banked item: the transform that comes closest.
+                    var item = ItemKey(entry);
+                    if (!best.TryGetValue(item, out var known) || distance < known.Distance || (distance == known.Distance && entry.Transform < _entries[known.Id].Transform))
+                    {
+                        best[item] = (id, distance);
+                    }
+                }
+            }
+
+            return best.Values
+                .Select(b => new HashBankMatch(_entries[b.Id], b.Distance))
+                .OrderBy(m => m.Distance)
+                .ThenBy(m => m.Entry.EntryId, StringComparer.Ordinal)
+                .Take(maxMatches)
+                .ToList();
         }
     }
 
     public async Task<(IReadOnlyList<HashBankEntry> Entries, string? ContinuationToken)> ExportAsync(DateTimeOffset since, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
+        await RefreshAsync(cancellationToken);
+        var disabled = _disabledOrders;
         var table = await tables.GetAsync(TableNames.HashBank, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Day(since)} and AddedAt ge {since}");
         await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
         {
-            return (page.Values.Select(ToEntry).ToList(), page.ContinuationToken);
+            return (page.Values.Select(ToEntry).Select(e => e with { Disabled = disabled.Contains(e.OrderId) }).ToList(), page.ContinuationToken);
         }
 
         return ([], null);
+    }
+
+    public async Task DisableOrderAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.HashBankDisabled, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity("order", orderId) { ["DisabledAt"] = time.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
+        _disabledOrders = new HashSet<string>(_disabledOrders, StringComparer.Ordinal) { orderId };
     }
 
     public void Dispose()
@@ -117,6 +146,14 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
                 added.ForEach(Remember);
             }
 
+            var disabledTable = await tables.GetAsync(TableNames.HashBankDisabled, cancellationToken);
+            var disabled = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var row in disabledTable.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                disabled.Add(row.RowKey);
+            }
+
+            _disabledOrders = disabled;
             _loadedUpTo = now;
             _lastRefresh = now;
         }
@@ -136,7 +173,10 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         }
     }
 
-    private static string Key(HashBankEntry entry) => $"{entry.MediaId}|{entry.FrameSecond?.ToString("D5", CultureInfo.InvariantCulture) ?? "image"}";
+    private static string ItemKey(HashBankEntry entry) => $"{entry.MediaId}|{entry.FrameSecond?.ToString("D5", CultureInfo.InvariantCulture) ?? "image"}";
+
+    private static string Key(HashBankEntry entry) =>
+        entry.Transform == DihedralTransform.Original ? ItemKey(entry) : $"{ItemKey(entry)}|{entry.Transform}";
 
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
@@ -150,6 +190,7 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
             ["ProviderId"] = entry.ProviderId,
             ["MediaId"] = entry.MediaId,
             ["AddedAt"] = entry.AddedAt,
+            ["Transform"] = entry.Transform.ToString(),
         };
         if (entry.FrameSecond is { } frame)
         {
@@ -166,5 +207,8 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         e.GetString("ProviderId"),
         e.GetString("MediaId"),
         e.GetInt32("FrameSecond"),
-        e.GetDateTimeOffset("AddedAt") ?? default);
+        e.GetDateTimeOffset("AddedAt") ?? default)
+    {
+        Transform = Enum.TryParse<DihedralTransform>(e.GetString("Transform"), out var transform) ? transform : DihedralTransform.Original,
+    };
 }

@@ -10,5 +10,6 @@ public static class TableNames
     public const string Idempotency = "Idempotency";
     public const string Media = "Media";
     public const string HashBank = "HashBank";
+    public const string HashBankDisabled = "HashBankDisabled";
     public const string BlobReceipts = "BlobReceipts";
 }
