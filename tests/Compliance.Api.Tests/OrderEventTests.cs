@@ -90,6 +90,18 @@ public sealed class OrderEventTests
         await sender.SendMessageAsync(Response("right-provider-retry", host.Provider("rs-a"), new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }));
         var retried = await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(15));
         Assert.Equal("rejected", retried!.DeadLetterReason);
+        await deadLetters.CompleteMessageAsync(retried);
+
+        // A redelivery under the very same MessageId replays the recorded outcome: no change, no dead letter.
+        // The malformed message sent after it shows when the queue has got past it.
+        await sender.SendMessageAsync(Response("right-provider", host.Provider("rs-a"), new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }));
+        await sender.SendMessageAsync(Response("sentinel", host.Provider("rs-a"), "{"));
+        var next = await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal("sentinel", next!.MessageId);
+        await deadLetters.CompleteMessageAsync(next);
+        Assert.Null(await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(1)));
+        var after = (await host.GetAsync($"/api/v1/orders/{order}/history", host.Regulator)).Json.GetProperty("events").EnumerateArray();
+        Assert.Equal(["issued", "removed"], after.Select(e => e.GetProperty("type").GetString()));
     }
 
     [Fact]

@@ -135,6 +135,24 @@ public sealed class OrderLifecycleTests(HostFixture fixture) : IClassFixture<Hos
     }
 
     [Fact]
+    public async Task Deleting_the_latest_history_entry_is_detected()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var orderId = (await Host.IssueAsync(provider)).GetProperty("orderId").GetString()!;
+        await Host.PostAsync($"/api/v1/orders/{orderId}/acknowledgement", Host.Provider(provider), null);
+        await Host.PostAsync($"/api/v1/orders/{orderId}/confirmation", Host.Provider(provider), new { removedAt = Host.Clock.GetUtcNow(), action = "removed" });
+        Assert.True((await Host.GetAsync($"/api/v1/orders/{orderId}/history", Host.Regulator)).Json.GetProperty("chainValid").GetBoolean());
+
+        // What is left is a valid chain on its own: only the order row shows it is not the whole story.
+        var table = new Azure.Data.Tables.TableClient(ComplianceHost.StorageConnection, Host.TablePrefix + "Orders");
+        await table.DeleteEntityAsync(provider, $"{orderId}|e|000003");
+
+        var truncated = await Host.GetAsync($"/api/v1/orders/{orderId}/history", Host.Regulator);
+        Assert.Equal(2, truncated.Json.GetProperty("events").GetArrayLength());
+        Assert.False(truncated.Json.GetProperty("chainValid").GetBoolean());
+    }
+
+    [Fact]
     public async Task Transition_bodies_are_validated()
     {
         var provider = await Host.RegisterProviderAsync();

@@ -112,6 +112,24 @@ public sealed class TemplateTests
         Assert.True(filter.GetProperty("correlationFilter").GetProperty("properties").TryGetProperty("providerId", out _));
     }
 
+    /// <summary>
+    /// Exactly-once events and responses in Azure rest on the broker dropping a resent MessageId:
+    /// the relay and the providers resend after a crash with the same id.
+    /// </summary>
+    [Fact]
+    public void The_event_topic_and_the_response_queue_drop_duplicate_message_ids_for_an_hour()
+    {
+        var topic = Assert.Single(Template.OfType("Microsoft.ServiceBus/namespaces/topics"));
+        var queue = Assert.Single(Template.OfType("Microsoft.ServiceBus/namespaces/queues"));
+
+        foreach (var entity in new[] { topic, queue })
+        {
+            var properties = entity.GetProperty("properties");
+            Assert.True(properties.GetProperty("requiresDuplicateDetection").GetBoolean());
+            Assert.Equal("PT1H", properties.GetProperty("duplicateDetectionHistoryTimeWindow").GetString());
+        }
+    }
+
     [Fact]
     public void Incoming_media_is_deleted_after_the_preservation_period()
     {

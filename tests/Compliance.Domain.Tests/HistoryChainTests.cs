@@ -47,4 +47,16 @@ public sealed class HistoryChainTests
 
         Assert.False(OrderEvent.VerifyChain("ord-other", history));
     }
+
+    [Fact]
+    public void A_chain_missing_its_tail_is_valid_alone_but_not_against_the_order()
+    {
+        var (order, history) = Lifecycle();
+        var withoutTail = history.Take(history.Count - 1).ToList();
+
+        Assert.True(OrderEvent.VerifyChain(order, history));
+        Assert.True(OrderEvent.VerifyChain(order.OrderId, withoutTail));
+        Assert.False(OrderEvent.VerifyChain(order, withoutTail));
+        Assert.False(OrderEvent.VerifyChain(order with { Status = OrderStatus.Issued }, history));
+    }
 }

@@ -86,10 +86,11 @@ public sealed class OrderService(
         return (order, await media.ListAsync(order.OrderId, cancellationToken));
     }
 
-    public async Task<IReadOnlyList<OrderEvent>> HistoryAsync(Caller caller, string orderId, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<OrderEvent> Events, bool ChainValid)> HistoryAsync(Caller caller, string orderId, CancellationToken cancellationToken)
     {
         var stored = await LoadVisibleAsync(caller, orderId, cancellationToken);
-        return await orders.HistoryAsync(stored.Order, cancellationToken);
+        var events = await orders.HistoryAsync(stored.Order, cancellationToken);
+        return (events, OrderEvent.VerifyChain(stored.Order, events));
     }
 
     public Task<OrderPage> ListAsync(Caller caller, string? providerId, string? status, string? continuationToken, int? pageSize, CancellationToken cancellationToken)

@@ -83,6 +83,17 @@ public sealed record OrderEvent(
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)));
     }
 
+    /// <summary>
+    /// Whether the history is the whole story of <paramref name="order"/>: every entry's hash
+    /// matches its content and links to the one before, and the chain ends exactly where the order
+    /// row says it does (its version, last hash and status), so a deleted tail shows too.
+    /// </summary>
+    public static bool VerifyChain(TakedownOrder order, IReadOnlyList<OrderEvent> history) =>
+        VerifyChain(order.OrderId, history)
+        && history.Count == order.Version
+        && history[^1].Hash == order.LastEventHash
+        && history[^1].To == order.Status;
+
     /// <summary>Whether every entry's hash matches its content and links to the one before.</summary>
     public static bool VerifyChain(string orderId, IReadOnlyList<OrderEvent> history)
     {

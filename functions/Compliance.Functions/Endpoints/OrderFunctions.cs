@@ -54,7 +54,7 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
         {
-            var events = await orders.HistoryAsync(caller, orderId, cancellationToken);
-            return ApiResponse.Ok(new OrderHistoryView(orderId, OrderEvent.VerifyChain(orderId, events), events.Select(OrderEventView.Of).ToList()));
+            var (events, chainValid) = await orders.HistoryAsync(caller, orderId, cancellationToken);
+            return ApiResponse.Ok(new OrderHistoryView(orderId, chainValid, events.Select(OrderEventView.Of).ToList()));
         }, cancellationToken);
 }
