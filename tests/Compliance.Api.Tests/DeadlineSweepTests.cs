@@ -1,4 +1,5 @@
 using Compliance.Application;
+using Compliance.Orders;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Compliance.Api.Tests;
@@ -129,5 +130,87 @@ public sealed class DeadlineSweepTimerTests : IAsyncLifetime
         }
 
         Assert.Equal("breached", status);
+    }
+}
+
+/// <summary>The sweep's failure paths, with a store whose write fails for one chosen order.</summary>
+public sealed class DeadlineSweepFailureTests : IAsyncLifetime
+{
+    private ComplianceHost _host = null!;
+
+    public async ValueTask InitializeAsync() => _host = await ComplianceHost.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task A_breach_that_failed_is_swept_later_even_after_a_concurrent_sweep_moved_the_watermark_past_it()
+    {
+        var provider = await _host.RegisterProviderAsync();
+        var order = await _host.IssueAsync(provider, dueAt: _host.Clock.GetUtcNow().AddSeconds(5));
+        var orderId = order.GetProperty("orderId").GetString()!;
+        var index = _host.Services.GetRequiredService<IDeadlineIndex>();
+        var store = _host.Services.GetRequiredService<IOrderStore>();
+        _host.FakeClock.Advance(TimeSpan.FromSeconds(10));
+
+        var failing = await new DeadlineSweep(new FailingWrites(store, orderId), index, _host.Clock).RunAsync(CancellationToken.None);
+        Assert.Equal(new SweepResult(1, 0, 1), failing);
+        Assert.Equal("issued", (await _host.GetAsync($"/api/v1/orders/{orderId}", _host.Regulator)).Str("status"));
+
+        // A sweep that ran meanwhile and found nothing due moves the watermark well past the hour.
+        _host.FakeClock.Advance(TimeSpan.FromHours(3));
+        await index.MarkSweptAsync(_host.Clock.GetUtcNow(), CancellationToken.None);
+        _host.FakeClock.Advance(TimeSpan.FromMinutes(1));
+
+        var next = await _host.Services.GetRequiredService<DeadlineSweep>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(1, next.Breached);
+        var breached = await _host.GetAsync($"/api/v1/orders/{orderId}", _host.Regulator);
+        Assert.Equal("breached", breached.Str("status"));
+        Assert.Equal(order.GetProperty("dueAt").GetDateTimeOffset(), breached.Json.GetProperty("breachedAt").GetDateTimeOffset());
+        Assert.Empty(await index.DueAsync(_host.Clock.GetUtcNow(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_entry_whose_order_is_still_being_written_survives_a_racing_sweep()
+    {
+        var provider = await _host.RegisterProviderAsync();
+        var index = _host.Services.GetRequiredService<IDeadlineIndex>();
+        var now = _host.Clock.GetUtcNow();
+
+        // The intake wrote the index entry and has not committed the order yet when the sweep runs.
+        var regime = _host.Services.GetRequiredService<Compliance.Regimes.RegimeCatalog>().Find("KR-DEEPFAKE")!;
+        var commission = new Compliance.Access.Caller(Compliance.Access.Role.Commission, "test-commission", null);
+        var issued = TakedownOrder.Issue("ord-0000000000000000000000aa", provider, regime, [new OrderItem("https://v.example/1", null)], "r", commission, now, now.AddSeconds(2), "k");
+        await index.ScheduleAsync(issued.Order, CancellationToken.None);
+        _host.FakeClock.Advance(TimeSpan.FromSeconds(5));
+        var racing = await _host.Services.GetRequiredService<DeadlineSweep>().RunAsync(CancellationToken.None);
+        Assert.Equal(new SweepResult(1, 0, 0), racing);
+
+        Assert.True(await _host.Services.GetRequiredService<IOrderStore>().TryCreateAsync(issued, CancellationToken.None));
+        var next = await _host.Services.GetRequiredService<DeadlineSweep>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(1, next.Breached);
+        Assert.Equal("breached", (await _host.GetAsync($"/api/v1/orders/{issued.Order.OrderId}", _host.Regulator)).Str("status"));
+    }
+
+    /// <summary>The real store, except that saving one order fails as a storage outage would.</summary>
+    private sealed class FailingWrites(IOrderStore inner, string failingOrderId) : IOrderStore
+    {
+        public Task<StoredOrder?> FindAsync(string orderId, CancellationToken cancellationToken) => inner.FindAsync(orderId, cancellationToken);
+
+        public Task<StoredOrder?> FindAsync(string providerId, string orderId, CancellationToken cancellationToken) => inner.FindAsync(providerId, orderId, cancellationToken);
+
+        public Task<bool> TryCreateAsync(OrderChange issued, CancellationToken cancellationToken) => inner.TryCreateAsync(issued, cancellationToken);
+
+        public Task SaveAsync(StoredOrder previous, OrderChange change, CancellationToken cancellationToken) =>
+            change.Order.OrderId == failingOrderId ? throw new Azure.RequestFailedException(503, "storage unavailable") : inner.SaveAsync(previous, change, cancellationToken);
+
+        public Task<OrderPage> ListAsync(OrderQuery query, string? continuationToken, int pageSize, CancellationToken cancellationToken) => inner.ListAsync(query, continuationToken, pageSize, cancellationToken);
+
+        public Task<IReadOnlyList<OrderEvent>> HistoryAsync(TakedownOrder order, CancellationToken cancellationToken) => inner.HistoryAsync(order, cancellationToken);
+
+        public IAsyncEnumerable<TakedownOrder> IssuedBetweenAsync(string providerId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => inner.IssuedBetweenAsync(providerId, from, to, cancellationToken);
+
+        public IAsyncEnumerable<(string ProviderId, string OrderId, OrderEvent Entry)> HistoryBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => inner.HistoryBetweenAsync(from, to, cancellationToken);
     }
 }

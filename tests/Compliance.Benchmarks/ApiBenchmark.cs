@@ -106,7 +106,7 @@ internal static class ApiBenchmark
             .SelectMany(g => g.Chunk(ComplianceTables.MaxBatchOperations / 2))
             .Select(chunk => chunk.SelectMany(c => new[] { OrderEntities.ToEntity(c.Order) }.Concat(c.Events.Select(e => OrderEntities.ToEntity(c.Order.ProviderId, c.Order.OrderId, e)))).ToList());
         var deadlineBatches = changes
-            .Select(c => TableDeadlineIndex.ToEntity(c.Order.OrderId, c.Order.ProviderId, c.Order.Clock.DueAt!.Value))
+            .Select(c => TableDeadlineIndex.ToEntity(c.Order.OrderId, c.Order.ProviderId, c.Order.Clock.DueAt!.Value, c.Order.IssuedAt))
             .GroupBy(e => e.PartitionKey)
             .SelectMany(g => g.Chunk(ComplianceTables.MaxBatchOperations))
             .Select(chunk => chunk.ToList());

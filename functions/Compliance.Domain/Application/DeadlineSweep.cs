@@ -15,6 +15,9 @@ public sealed class DeadlineSweep(IOrderStore orders, IDeadlineIndex deadlines, 
     /// <summary>Due orders are handled this many at a time; each needs a read and a conditional write.</summary>
     public const int Parallelism = 8;
 
+    /// <summary>How long an entry may wait for its order: it is written before the order commits.</summary>
+    public static readonly TimeSpan OrderWriteGrace = TimeSpan.FromMinutes(10);
+
     public async Task<SweepResult> RunAsync(CancellationToken cancellationToken)
     {
         var now = time.ReceiptTime();
@@ -33,20 +36,33 @@ public sealed class DeadlineSweep(IOrderStore orders, IDeadlineIndex deadlines, 
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Leave the entry and hold the watermark before it, so the next sweep tries again.
+                Interlocked.Increment(ref failed);
+                await DeferAsync(deadline, ct);
+            }
+        });
+
+        await deadlines.MarkSweptAsync(sweptUpTo, cancellationToken);
+        return new SweepResult(due.Count, breached, failed);
+
+        // The entry goes to the retry list, which every sweep reads whatever the watermark says. Only
+        // if that fails too is the watermark held before it (a concurrent sweep may still move it on).
+        async Task DeferAsync(DueDeadline deadline, CancellationToken ct)
+        {
+            try
+            {
+                await deadlines.DeferAsync(deadline, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
                 lock (gate)
                 {
-                    failed++;
                     if (deadline.DueAt < sweptUpTo)
                     {
                         sweptUpTo = deadline.DueAt;
                     }
                 }
             }
-        });
-
-        await deadlines.MarkSweptAsync(sweptUpTo, cancellationToken);
-        return new SweepResult(due.Count, breached, failed);
+        }
     }
 
     private async Task<bool> BreachAsync(DueDeadline deadline, DateTimeOffset now, CancellationToken cancellationToken)
@@ -54,6 +70,13 @@ public sealed class DeadlineSweep(IOrderStore orders, IDeadlineIndex deadlines, 
         for (var attempt = 1; ; attempt++)
         {
             var stored = await orders.FindAsync(deadline.ProviderId, deadline.OrderId, cancellationToken);
+            if (stored is null && deadline.ScheduledAt is { } scheduled && now - scheduled < OrderWriteGrace)
+            {
+                // The order may be committing right now: removing its entry would leave it unwatched.
+                await deadlines.DeferAsync(deadline, cancellationToken);
+                return false;
+            }
+
             if (stored is null || !stored.Order.IsOpen || stored.Order.Clock.DueAt != deadline.DueAt)
             {
                 // The order was never written, is settled, or its deadline moved: the entry is stale.

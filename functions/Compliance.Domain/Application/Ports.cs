@@ -11,7 +11,8 @@ public sealed record OrderQuery(string? ProviderId, OrderStatus? Status);
 public sealed record OrderPage(IReadOnlyList<TakedownOrder> Orders, string? ContinuationToken);
 
 /// <summary>A deadline that has come due according to the deadline index.</summary>
-public sealed record DueDeadline(string OrderId, string ProviderId, DateTimeOffset DueAt, string IndexKey);
+/// <param name="ScheduledAt">When the entry was written: an entry for an order not found yet may belong to an order still being written.</param>
+public sealed record DueDeadline(string OrderId, string ProviderId, DateTimeOffset DueAt, string IndexKey, DateTimeOffset? ScheduledAt = null);
 
 /// <summary>Storage of orders with their history; every write carries the history entries atomically.</summary>
 public interface IOrderStore
@@ -54,6 +55,12 @@ public interface IDeadlineIndex
     Task<IReadOnlyList<DueDeadline>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     Task RemoveAsync(DueDeadline deadline, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves an entry the sweep could not settle to a retry list that every sweep reads whole, so
+    /// the watermark can pass its hour (even moved by a concurrent sweep) without losing it.
+    /// </summary>
+    Task DeferAsync(DueDeadline deadline, CancellationToken cancellationToken);
 
     /// <summary>Records that everything due up to <paramref name="upTo"/> has been handled.</summary>
     Task MarkSweptAsync(DateTimeOffset upTo, CancellationToken cancellationToken);

@@ -17,6 +17,7 @@ public sealed class TableDeadlineIndex(ComplianceTables tables, StorageOptions o
     private const string DueFormat = "yyyyMMddHHmmssfff";
     private const string WatermarkPartition = "deadline-sweep";
     private const string WatermarkRow = "watermark";
+    private const string RetryPartition = "retry";
 
     public async Task ScheduleAsync(TakedownOrder order, CancellationToken cancellationToken)
     {
@@ -26,11 +27,11 @@ public sealed class TableDeadlineIndex(ComplianceTables tables, StorageOptions o
         }
 
         var table = await tables.GetAsync(TableNames.Deadlines, cancellationToken);
-        await table.UpsertEntityAsync(ToEntity(order.OrderId, order.ProviderId, due), TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(ToEntity(order.OrderId, order.ProviderId, due, time.GetUtcNow()), TableUpdateMode.Replace, cancellationToken);
     }
 
-    internal static TableEntity ToEntity(string orderId, string providerId, DateTimeOffset due) =>
-        new(Hour(due), RowKey(due, orderId)) { ["OrderId"] = orderId, ["ProviderId"] = providerId, ["DueAt"] = due };
+    internal static TableEntity ToEntity(string orderId, string providerId, DateTimeOffset due, DateTimeOffset scheduledAt) =>
+        new(Hour(due), RowKey(due, orderId)) { ["OrderId"] = orderId, ["ProviderId"] = providerId, ["DueAt"] = due, ["ScheduledAt"] = scheduledAt };
 
     public async Task<IReadOnlyList<DueDeadline>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -46,12 +47,35 @@ public sealed class TableDeadlineIndex(ComplianceTables tables, StorageOptions o
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Hour(hour)} and RowKey le {upperKey}");
             await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
-                due.Add(new DueDeadline(row.GetString("OrderId"), row.GetString("ProviderId"), row.GetDateTimeOffset("DueAt")!.Value, $"{row.PartitionKey}\n{row.RowKey}"));
+                due.Add(ToDeadline(row));
             }
+        }
+
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RetryPartition}"), cancellationToken: cancellationToken))
+        {
+            due.Add(ToDeadline(row));
         }
 
         return due;
     }
+
+    public async Task DeferAsync(DueDeadline deadline, CancellationToken cancellationToken)
+    {
+        var keys = deadline.IndexKey.Split('\n');
+        if (keys[0] == RetryPartition)
+        {
+            return;
+        }
+
+        var table = await tables.GetAsync(TableNames.Deadlines, cancellationToken);
+        var retry = ToEntity(deadline.OrderId, deadline.ProviderId, deadline.DueAt, deadline.ScheduledAt ?? time.GetUtcNow());
+        retry.PartitionKey = RetryPartition;
+        await table.UpsertEntityAsync(retry, TableUpdateMode.Replace, cancellationToken);
+        await table.DeleteEntityAsync(keys[0], keys[1], ETag.All, cancellationToken);
+    }
+
+    private static DueDeadline ToDeadline(TableEntity row) =>
+        new(row.GetString("OrderId"), row.GetString("ProviderId"), row.GetDateTimeOffset("DueAt")!.Value, $"{row.PartitionKey}\n{row.RowKey}", row.GetDateTimeOffset("ScheduledAt"));
 
     public async Task RemoveAsync(DueDeadline deadline, CancellationToken cancellationToken)
     {
