@@ -105,6 +105,35 @@ public sealed class OrderEventTests
     }
 
     [Fact]
+    public async Task A_confirmation_queued_before_the_deadline_and_processed_after_it_is_on_time()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        var provider = await host.RegisterProviderAsync();
+        var order = await host.IssueAsync(provider, "EU-TCO");
+        var orderId = order.GetProperty("orderId").GetString()!;
+        var dueAt = order.GetProperty("dueAt").GetDateTimeOffset();
+        var handler = host.Services.GetRequiredService<ProviderResponseHandler>();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { type = "confirmation", orderId, removedAt = dueAt.AddMinutes(-20), action = "removed" });
+
+        // The broker took it ten minutes before the deadline; our backlog reaches it 30 minutes after.
+        host.FakeClock.Advance(TimeSpan.FromMinutes(90));
+        var outcome = await handler.HandleAsync(new InboundResponse("queued-early", "Bearer " + host.Provider(provider), body, dueAt.AddMinutes(-10)), CancellationToken.None);
+
+        Assert.IsType<InboundOutcome.Done>(outcome);
+        var stored = await host.GetAsync($"/api/v1/orders/{orderId}", host.Regulator);
+        Assert.Equal("removed", stored.Str("status"));
+        Assert.False(stored.Json.GetProperty("removal").GetProperty("late").GetBoolean());
+        Assert.False(stored.Json.TryGetProperty("breachedAt", out _));
+
+        // A broker time in the future (clock skew) is never believed over ours.
+        var other = (await host.IssueAsync(provider, "EU-TCO")).GetProperty("orderId").GetString()!;
+        var ack = JsonSerializer.SerializeToUtf8Bytes(new { type = "acknowledgement", orderId = other });
+        Assert.IsType<InboundOutcome.Done>(await handler.HandleAsync(new InboundResponse("ack-skewed", "Bearer " + host.Provider(provider), ack, host.Clock.GetUtcNow().AddHours(1)), CancellationToken.None));
+        var history = (await host.GetAsync($"/api/v1/orders/{other}/history", host.Regulator)).Json.GetProperty("events");
+        Assert.Equal(host.Clock.GetUtcNow().ToUnixTimeMilliseconds(), history[1].GetProperty("at").GetDateTimeOffset().ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
     public async Task A_relay_killed_before_publishing_or_before_marking_sent_loses_and_duplicates_nothing()
     {
         await using var host = await StartAsync("ft-a");

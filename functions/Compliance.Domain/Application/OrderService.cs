@@ -123,13 +123,13 @@ public sealed class OrderService(
         return orders.ListAsync(new OrderQuery(providerId, statusFilter), continuationToken, size, cancellationToken);
     }
 
-    public Task<TakedownOrder> AcknowledgeAsync(Caller caller, string orderId, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
+    public Task<TakedownOrder> AcknowledgeAsync(Caller caller, string orderId, int? expectedVersion, string? requestKey, CancellationToken cancellationToken, DateTimeOffset? sentAt = null)
     {
         caller.RequireRole(Role.Provider);
-        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.Acknowledge(caller, now, requestKey), cancellationToken);
+        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.Acknowledge(caller, now, requestKey), cancellationToken, sentAt);
     }
 
-    public Task<TakedownOrder> ConfirmAsync(Caller caller, string orderId, ConfirmationRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
+    public Task<TakedownOrder> ConfirmAsync(Caller caller, string orderId, ConfirmationRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken, DateTimeOffset? sentAt = null)
     {
         caller.RequireRole(Role.Provider);
         var check = new RequestValidation();
@@ -147,17 +147,17 @@ public sealed class OrderService(
             }
 
             return order.ConfirmRemoval(caller, now, removedAt, action, evidence, requestKey);
-        }, cancellationToken);
+        }, cancellationToken, sentAt);
     }
 
-    public Task<TakedownOrder> ObjectAsync(Caller caller, string orderId, ObjectionRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
+    public Task<TakedownOrder> ObjectAsync(Caller caller, string orderId, ObjectionRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken, DateTimeOffset? sentAt = null)
     {
         caller.RequireRole(Role.Provider);
         var check = new RequestValidation();
         var ground = check.Choice<ObjectionGround>("ground", request.Ground);
         var explanation = check.Text("explanation", request.Explanation);
         check.ThrowIfInvalid();
-        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.RaiseObjection(caller, now, ground, explanation, RegimeOf(order), requestKey), cancellationToken);
+        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.RaiseObjection(caller, now, ground, explanation, RegimeOf(order), requestKey), cancellationToken, sentAt);
     }
 
     public async Task<TakedownOrder> WithdrawAsync(Caller caller, string orderId, WithdrawalRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
@@ -199,7 +199,8 @@ public sealed class OrderService(
         int? expectedVersion,
         string? requestKey,
         Func<TakedownOrder, DateTimeOffset, OrderChange> transition,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        DateTimeOffset? sentAt = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -218,7 +219,7 @@ public sealed class OrderService(
                     new Dictionary<string, object?> { ["currentVersion"] = stored.Order.Version });
             }
 
-            var change = transition(stored.Order, time.ReceiptTime());
+            var change = transition(stored.Order, ReceivedAt(sentAt));
             if (change.DeadlineMoved)
             {
                 await deadlines.ScheduleAsync(change.Order, cancellationToken);
@@ -238,6 +239,21 @@ public sealed class OrderService(
                 throw new ComplianceProblem(ProblemKind.ConcurrencyConflict, "The order kept changing while this request was applied; retry.");
             }
         }
+    }
+
+    /// <summary>
+    /// A queued response counts from when the broker accepted it, so a backlog on our side cannot
+    /// make an on-time answer late; never later than now, whatever the broker's clock says.
+    /// </summary>
+    private DateTimeOffset ReceivedAt(DateTimeOffset? sentAt)
+    {
+        var now = time.ReceiptTime();
+        if (sentAt is not { } sent || sent >= now)
+        {
+            return now;
+        }
+
+        return sent.AddTicks(-(sent.Ticks % TimeSpan.TicksPerMillisecond));
     }
 
     private Task<StoredOrder> LoadVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>

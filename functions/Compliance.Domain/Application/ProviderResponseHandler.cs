@@ -9,7 +9,8 @@ namespace Compliance.Application;
 
 /// <summary>A provider's response received as a message rather than over HTTP.</summary>
 /// <param name="Authorization">The bearer token, as the HTTP Authorization header would carry it.</param>
-public sealed record InboundResponse(string MessageId, string? Authorization, byte[] Body);
+/// <param name="EnqueuedAt">When the broker accepted the message: the provider's time of sending, which a backlog must not make late.</param>
+public sealed record InboundResponse(string MessageId, string? Authorization, byte[] Body, DateTimeOffset? EnqueuedAt = null);
 
 public abstract record InboundOutcome
 {
@@ -101,9 +102,9 @@ public sealed class ProviderResponseHandler(ICallerAuthenticator authenticator, 
         {
             _ = body.Type switch
             {
-                "acknowledgement" => await orders.AcknowledgeAsync(caller, body.OrderId, null, key, cancellationToken),
-                "confirmation" => await orders.ConfirmAsync(caller, body.OrderId, new ConfirmationRequest(body.RemovedAt, body.Action, body.Evidence), null, key, cancellationToken),
-                "objection" => await orders.ObjectAsync(caller, body.OrderId, new ObjectionRequest(body.Ground, body.Explanation), null, key, cancellationToken),
+                "acknowledgement" => await orders.AcknowledgeAsync(caller, body.OrderId, null, key, cancellationToken, message.EnqueuedAt),
+                "confirmation" => await orders.ConfirmAsync(caller, body.OrderId, new ConfirmationRequest(body.RemovedAt, body.Action, body.Evidence), null, key, cancellationToken, message.EnqueuedAt),
+                "objection" => await orders.ObjectAsync(caller, body.OrderId, new ObjectionRequest(body.Ground, body.Explanation), null, key, cancellationToken, message.EnqueuedAt),
                 _ => throw new ComplianceProblem(ProblemKind.ValidationFailed, "type must be acknowledgement, confirmation or objection."),
             };
             return new InboundOutcome.Done();

@@ -73,7 +73,7 @@ public sealed partial class ProviderResponseListener(
     {
         var message = args.Message;
         var authorization = message.ApplicationProperties.TryGetValue(AuthorizationProperty, out var value) ? value as string : null;
-        var outcome = await handler.HandleAsync(new InboundResponse(message.MessageId, authorization, message.Body.ToArray()), args.CancellationToken);
+        var outcome = await handler.HandleAsync(new InboundResponse(message.MessageId, authorization, message.Body.ToArray(), message.EnqueuedTime == default ? null : message.EnqueuedTime), args.CancellationToken);
         switch (outcome)
         {
             case InboundOutcome.Done:
