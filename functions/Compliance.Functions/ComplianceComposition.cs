@@ -46,7 +46,9 @@ public static class ComplianceComposition
         var regimeFile = configuration["Regimes:File"] ?? Path.Combine(AppContext.BaseDirectory, "regimes.json");
         services.AddSingleton(_ => RegimeCatalog.Load(regimeFile));
 
-        services.AddSingleton(configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions());
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        auth.RefuseDevelopmentKeyOutsideDevelopment(configuration["WEBSITE_SITE_NAME"], configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"]);
+        services.AddSingleton(auth);
         services.AddSingleton<ICallerAuthenticator, JwtCallerAuthenticator>();
 
         var serviceBus = ServiceBusConnectionFrom(configuration);

@@ -22,3 +22,25 @@ public sealed class DependencyFailureTests
         Assert.Equal("5", write.Headers.RetryAfter!.ToString());
     }
 }
+
+/// <summary>The development signing key is public: a host that would accept it in production refuses to start.</summary>
+public sealed class ProductionStartTests
+{
+    [Theory]
+    [InlineData("--WEBSITE_SITE_NAME", "compliance-prod")]
+    [InlineData("--AZURE_FUNCTIONS_ENVIRONMENT", "Production")]
+    public async Task A_production_start_with_the_development_signing_key_is_refused(string setting, string value)
+    {
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () => await ComplianceHost.StartAsync(true, null, setting, value));
+
+        Assert.Contains("public development key", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_development_start_with_it_runs()
+    {
+        await using var host = await ComplianceHost.StartAsync(true, null, "--AZURE_FUNCTIONS_ENVIRONMENT", "Development");
+
+        Assert.Equal(200, (await host.GetAsync("/api/health", token: null)).Status);
+    }
+}

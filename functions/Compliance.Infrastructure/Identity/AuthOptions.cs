@@ -19,4 +19,17 @@ public sealed class AuthOptions
     public string? SigningKey { get; set; }
 
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Refuses to start where the key everyone can read in this repository would let anyone mint
+    /// commission tokens: in Azure (App Service sets WEBSITE_SITE_NAME) or any Production environment.
+    /// </summary>
+    public void RefuseDevelopmentKeyOutsideDevelopment(string? siteName, string? environment)
+    {
+        var production = !string.IsNullOrEmpty(siteName) || string.Equals(environment, "Production", StringComparison.OrdinalIgnoreCase);
+        if (production && SigningKey == DevelopmentTokens.SigningKey)
+        {
+            throw new InvalidOperationException("Auth:SigningKey is the public development key; it is refused in production. Configure Auth:Authority (Entra ID) instead.");
+        }
+    }
 }
