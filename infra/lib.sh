@@ -48,7 +48,8 @@ start_azurite() {
   for port in "$blob" "$queue" "$table"; do
     port_free "$port" || { log "port $port is in use (another Azurite?); stop it first"; exit 1; }
   done
-  AZURITE_DATA=$(mktemp -d -t compliance-azurite.XXXXXX)
+  # AZURITE_KEEP names a data folder that outlives this run (infra/run); otherwise a throw-away one.
+  if [ -n "${AZURITE_KEEP:-}" ]; then mkdir -p "$AZURITE_KEEP"; AZURITE_DATA=$AZURITE_KEEP; else AZURITE_DATA=$(mktemp -d -t compliance-azurite.XXXXXX); fi
   local storage=(--location "$AZURITE_DATA")
   # Azurite refuses a data folder together with in-memory persistence.
   [[ " $* " == *" --inMemoryPersistence "* ]] && storage=()
@@ -70,7 +71,7 @@ stop_azurite() {
     wait "$AZURITE_PID" 2>/dev/null || true
     AZURITE_PID=""
   fi
-  [ -n "${AZURITE_DATA:-}" ] && rm -rf "$AZURITE_DATA"
+  [ -n "${AZURITE_DATA:-}" ] && [ "$AZURITE_DATA" != "${AZURITE_KEEP:-}" ] && rm -rf "$AZURITE_DATA"
   AZURITE_DATA=""
 }
 
