@@ -44,3 +44,26 @@ public sealed class ProductionStartTests
         Assert.Equal(200, (await host.GetAsync("/api/health", token: null)).Status);
     }
 }
+
+public sealed class SetupStepTests
+{
+    [Fact]
+    public async Task A_failed_setup_is_tried_again_and_a_successful_one_never()
+    {
+        var runs = 0;
+        var step = new Compliance.Infrastructure.Storage.SetupStep(async () =>
+        {
+            await Task.Yield();
+            if (++runs == 1)
+            {
+                throw new Azure.RequestFailedException(503, "storage unavailable");
+            }
+        });
+
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(step.EnsureAsync);
+        await step.EnsureAsync();
+        await step.EnsureAsync();
+
+        Assert.Equal(2, runs);
+    }
+}

@@ -134,6 +134,34 @@ public sealed class OrderEventTests
     }
 
     [Fact]
+    public async Task An_event_that_keeps_failing_is_parked_after_five_attempts_and_the_order_s_later_events_go_out()
+    {
+        await using var host = await StartAsync("pk-a");
+        var order = (await host.IssueAsync("pk-a")).GetProperty("orderId").GetString()!;
+        await host.PostAsync($"/api/v1/orders/{order}/acknowledgement", host.Provider("pk-a"), null);
+        var outbox = host.Services.GetRequiredService<IEventOutbox>();
+        var issued = (await outbox.PendingAsync(100, CancellationToken.None)).Single(e => e.Type == "order.issued");
+        var relay = new OrderEventRelay(outbox, new RefusesOneMessage(host.Services.GetRequiredService<IEventPublisher>(), issued.MessageId));
+
+        for (var attempt = 1; attempt < OrderEventRelay.MaxAttempts; attempt++)
+        {
+            // Held back: the acknowledgement must not overtake the issue while the issue may still go.
+            Assert.Equal(new RelayResult(0, 2, 0), await relay.RunAsync(CancellationToken.None));
+        }
+
+        Assert.Equal(new RelayResult(1, 0, 1), await relay.RunAsync(CancellationToken.None));
+        Assert.Empty(await outbox.PendingAsync(100, CancellationToken.None));
+        var parked = Assert.Single(await outbox.ParkedAsync(100, CancellationToken.None));
+        Assert.Equal(issued.MessageId, parked.MessageId);
+        Assert.Equal(OrderEventRelay.MaxAttempts, parked.Attempts);
+        Assert.Equal(issued.Body, parked.Body);
+
+        await using var client = new ServiceBusClient(Connection(host));
+        var received = await ReceiveAllAsync(client, "pk-a");
+        Assert.Equal(["order.acknowledged"], received.Select(e => e.GetProperty("type").GetString()));
+    }
+
+    [Fact]
     public async Task A_relay_killed_before_publishing_or_before_marking_sent_loses_and_duplicates_nothing()
     {
         await using var host = await StartAsync("ft-a");
@@ -241,6 +269,16 @@ public sealed class OrderEventTests
     }
 
     /// <summary>Publishes for real, then dies as a killed task would, before the relay can mark anything sent.</summary>
+    private sealed class RefusesOneMessage(IEventPublisher inner, string refusedMessageId) : IEventPublisher
+    {
+        public bool IsConfigured => true;
+
+        public Task PublishAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken) =>
+            events.Any(e => e.MessageId == refusedMessageId)
+                ? throw new InvalidOperationException("the broker refuses this message")
+                : inner.PublishAsync(events, cancellationToken);
+    }
+
     private sealed class KilledAfterPublish(IEventPublisher inner) : IEventPublisher
     {
         public bool IsConfigured => true;

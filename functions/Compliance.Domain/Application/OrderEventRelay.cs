@@ -4,7 +4,8 @@ namespace Compliance.Application;
 
 /// <summary>An order event written to the outbox with its state change, waiting to be published.</summary>
 /// <param name="Body">The serialized CloudEvent.</param>
-public sealed record PendingEvent(string MessageId, string ProviderId, string OrderId, int Sequence, string Type, string Body, string OutboxKey);
+/// <param name="Attempts">Failed publishing attempts so far.</param>
+public sealed record PendingEvent(string MessageId, string ProviderId, string OrderId, int Sequence, string Type, string Body, string OutboxKey, int Attempts = 0);
 
 /// <summary>Events written in the same transaction as the state change they describe.</summary>
 public interface IEventOutbox
@@ -18,6 +19,14 @@ public interface IEventOutbox
     Task EnqueueAsync(MediaRecord record, CancellationToken cancellationToken);
 
     Task MarkSentAsync(PendingEvent sent, CancellationToken cancellationToken);
+
+    /// <summary>Counts a failed attempt to publish the event.</summary>
+    Task RecordFailureAsync(PendingEvent failed, CancellationToken cancellationToken);
+
+    /// <summary>Sets an event that keeps failing aside (kept, no longer pending) so its order's later events can go.</summary>
+    Task ParkAsync(PendingEvent failed, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PendingEvent>> ParkedAsync(int max, CancellationToken cancellationToken);
 }
 
 public interface IEventPublisher
@@ -29,17 +38,20 @@ public interface IEventPublisher
     Task PublishAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken);
 }
 
-public sealed record RelayResult(int Published, int Failed);
+/// <param name="Parked">Events set aside this run after failing <see cref="OrderEventRelay.MaxAttempts"/> times: an operator must look.</param>
+public sealed record RelayResult(int Published, int Failed, int Parked = 0);
 
 /// <summary>
 /// Publishes outbox events, then marks them sent. A crash before publishing loses nothing (the
 /// event stays pending); a crash after publishing and before marking republishes it under the same
 /// MessageId, which the broker's duplicate detection and idempotent consumers absorb. Events of one
-/// order go out in sequence; a failure holds back that order's later events.
+/// order go out in sequence; a failure holds back that order's later events, until the failing
+/// event has failed <see cref="MaxAttempts"/> times: then it is parked (and reported) and the rest go.
 /// </summary>
 public sealed class OrderEventRelay(IEventOutbox outbox, IEventPublisher publisher)
 {
     public const int BatchSize = 500;
+    public const int MaxAttempts = 5;
 
     public async Task<RelayResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -49,27 +61,61 @@ public sealed class OrderEventRelay(IEventOutbox outbox, IEventPublisher publish
         }
 
         var pending = await outbox.PendingAsync(BatchSize, cancellationToken);
-        int published = 0, failed = 0;
+        int published = 0, failed = 0, parked = 0;
         foreach (var order in pending.GroupBy(e => e.OrderId))
         {
             var events = order.OrderBy(e => e.Sequence).ToList();
-            try
+            if (await TryPublishAsync(events, cancellationToken))
             {
-                await publisher.PublishAsync(events, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                failed += events.Count;
+                await MarkSentAsync(events, cancellationToken);
+                published += events.Count;
                 continue;
             }
 
-            foreach (var sent in events)
+            // One at a time, to find the event that fails; the ones after it wait unless it is parked.
+            for (var i = 0; i < events.Count; i++)
             {
-                await outbox.MarkSentAsync(sent, cancellationToken);
-                published++;
+                if (await TryPublishAsync([events[i]], cancellationToken))
+                {
+                    await MarkSentAsync([events[i]], cancellationToken);
+                    published++;
+                    continue;
+                }
+
+                if (events[i].Attempts + 1 >= MaxAttempts)
+                {
+                    await outbox.ParkAsync(events[i], cancellationToken);
+                    parked++;
+                    continue;
+                }
+
+                await outbox.RecordFailureAsync(events[i], cancellationToken);
+                failed += events.Count - i;
+                break;
             }
         }
 
-        return new RelayResult(published, failed);
+        return new RelayResult(published, failed, parked);
+    }
+
+    private async Task<bool> TryPublishAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await publisher.PublishAsync(events, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task MarkSentAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var sent in events)
+        {
+            await outbox.MarkSentAsync(sent, cancellationToken);
+        }
     }
 }

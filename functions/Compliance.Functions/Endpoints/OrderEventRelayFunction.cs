@@ -19,7 +19,16 @@ public sealed partial class OrderEventRelayFunction(OrderEventRelay relay, ILogg
         {
             LogRelay(logger, result.Published, result.Failed);
         }
+
+        if (result.Parked > 0)
+        {
+            LogParked(logger, OrderEventRelay.MaxAttempts, result.Parked);
+        }
     }
+
+    // An error, so that the failure alert fires: the parked events reach no subscriber until replayed.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Order events parked after {Attempts} failed attempts: {Parked}")]
+    private static partial void LogParked(ILogger logger, int attempts, int parked);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order events relayed: {Published} published, {Failed} held back")]
     private static partial void LogRelay(ILogger logger, int published, int failed);

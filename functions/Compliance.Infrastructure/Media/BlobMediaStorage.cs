@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
+using Compliance.Infrastructure.Storage;
 using Compliance.Media;
 using Compliance.Orders;
 
@@ -13,13 +14,13 @@ namespace Compliance.Infrastructure.Media;
 /// </summary>
 public sealed class BlobMediaStorage(BlobServiceClient service, MediaContainers containers, TimeProvider time) : IMediaBlobs
 {
-    private readonly Lazy<Task> _created = new(() => Task.WhenAll(
+    private readonly SetupStep _created = new(() => Task.WhenAll(
         service.GetBlobContainerClient(containers.Incoming).CreateIfNotExistsAsync(),
         service.GetBlobContainerClient(containers.Quarantine).CreateIfNotExistsAsync()));
 
     public async Task<Uri> CreateUploadUrlAsync(string orderId, string mediaId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        await _created.Value;
+        await _created.EnsureAsync();
         var blob = service.GetBlobContainerClient(containers.Incoming).GetBlobClient($"{orderId}/{mediaId}");
         // Create only: a Put Blob to a name that already exists is refused (403), so the analysed
         // evidence cannot be replaced by a second PUT with the same URL.
@@ -42,7 +43,7 @@ public sealed class BlobMediaStorage(BlobServiceClient service, MediaContainers 
 
     public async Task QuarantineAsync(string orderId, string mediaId, RejectionReason reason, CancellationToken cancellationToken)
     {
-        await _created.Value;
+        await _created.EnsureAsync();
         var source = service.GetBlobContainerClient(containers.Incoming).GetBlobClient($"{orderId}/{mediaId}");
         var target = service.GetBlobContainerClient(containers.Quarantine).GetBlobClient($"{orderId}/{mediaId}");
         try
@@ -62,7 +63,7 @@ public sealed class BlobMediaStorage(BlobServiceClient service, MediaContainers 
 
     public async Task DeleteAsync(string orderId, string mediaId, CancellationToken cancellationToken)
     {
-        await _created.Value;
+        await _created.EnsureAsync();
         await service.GetBlobContainerClient(containers.Incoming).GetBlobClient($"{orderId}/{mediaId}").DeleteIfExistsAsync(cancellationToken: cancellationToken);
         await service.GetBlobContainerClient(containers.Quarantine).GetBlobClient($"{orderId}/{mediaId}").DeleteIfExistsAsync(cancellationToken: cancellationToken);
     }

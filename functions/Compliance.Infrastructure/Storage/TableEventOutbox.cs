@@ -12,28 +12,26 @@ namespace Compliance.Infrastructure.Storage;
 /// </summary>
 public sealed class TableEventOutbox(ComplianceTables tables) : IEventOutbox
 {
+    private const string ParkedPrefix = "parked|";
+    private const string ParkedKind = "parked";
+
     /// <summary>
     /// Reads each provider's partition by its outbox row-key range, so the cost follows the number
     /// of providers and pending events, not the number of orders and history rows stored.
     /// </summary>
-    public async Task<IReadOnlyList<PendingEvent>> PendingAsync(int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PendingEvent>> PendingAsync(int max, CancellationToken cancellationToken) => ReadAsync(OrderEntities.OutboxPrefix, max, cancellationToken);
+
+    private async Task<IReadOnlyList<PendingEvent>> ReadAsync(string prefix, int max, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
         var providers = await tables.GetAsync(TableNames.Providers, cancellationToken);
         var pending = new List<PendingEvent>();
         await foreach (var provider in providers.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {provider.RowKey} and RowKey ge {OrderEntities.OutboxPrefix} and RowKey lt {OrderEntities.OutboxPrefix[..^1] + "}"}");
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {provider.RowKey} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}");
             await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
-                pending.Add(new PendingEvent(
-                    row.GetString("MessageId"),
-                    row.PartitionKey,
-                    row.GetString("OrderId"),
-                    row.GetInt32("Sequence") ?? 0,
-                    row.GetString("Type"),
-                    LongText.Read(row, "Body"),
-                    row.RowKey));
+                pending.Add(ToPending(row));
                 if (pending.Count >= max)
                 {
                     return pending;
@@ -43,6 +41,46 @@ public sealed class TableEventOutbox(ComplianceTables tables) : IEventOutbox
 
         return pending;
     }
+
+    public async Task RecordFailureAsync(PendingEvent failed, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
+        var update = new TableEntity(failed.ProviderId, failed.OutboxKey) { ["Attempts"] = failed.Attempts + 1 };
+        try
+        {
+            await table.UpdateEntityAsync(update, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Published and marked by a concurrent relay.
+        }
+    }
+
+    public async Task ParkAsync(PendingEvent failed, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
+        var row = (await table.GetEntityIfExistsAsync<TableEntity>(failed.ProviderId, failed.OutboxKey, cancellationToken: cancellationToken));
+        if (!row.HasValue)
+        {
+            return;
+        }
+
+        var parked = new TableEntity(row.Value!) { RowKey = ParkedPrefix + failed.OutboxKey[OrderEntities.OutboxPrefix.Length..], ["Kind"] = ParkedKind, ["Attempts"] = failed.Attempts + 1 };
+        await table.UpsertEntityAsync(parked, TableUpdateMode.Replace, cancellationToken);
+        await MarkSentAsync(failed, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<PendingEvent>> ParkedAsync(int max, CancellationToken cancellationToken) => ReadAsync(ParkedPrefix, max, cancellationToken);
+
+    private static PendingEvent ToPending(TableEntity row) => new(
+        row.GetString("MessageId"),
+        row.PartitionKey,
+        row.GetString("OrderId"),
+        row.GetInt32("Sequence") ?? 0,
+        row.GetString("Type"),
+        LongText.Read(row, "Body"),
+        row.RowKey,
+        row.GetInt32("Attempts") ?? 0);
 
     public async Task EnqueueAsync(MediaRecord record, CancellationToken cancellationToken)
     {
