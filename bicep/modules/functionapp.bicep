@@ -95,6 +95,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'MediaPurgeSchedule', value: '0 0 3 * * *' }
         { name: 'AuditContainer', value: 'audit' }
         { name: 'AuditExportSchedule', value: '0 10 0 * * *' }
+        { name: 'IdempotencyPurgeSchedule', value: '0 20 * * * *' }
       ]
     }
     functionAppConfig: {

@@ -17,9 +17,26 @@ public sealed class AuditLogExporter(IOrderStore orders, IAuditArchive archive, 
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Exports the last complete UTC day; nothing happens if it was exported already.</summary>
-    public Task<bool> ExportPreviousDayAsync(CancellationToken cancellationToken) =>
-        ExportDayAsync(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-1), cancellationToken);
+    /// <summary>How far back a run looks for days that were not exported (the timer did not fire, storage was down).</summary>
+    public const int CatchUpDays = 14;
+
+    /// <summary>Exports every complete UTC day of the last <see cref="CatchUpDays"/> that has no export yet; returns how many.</summary>
+    public async Task<int> ExportMissingDaysAsync(CancellationToken cancellationToken)
+    {
+        var yesterday = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-1);
+        var exported = 0;
+        for (var day = yesterday.AddDays(1 - CatchUpDays); day <= yesterday; day = day.AddDays(1))
+        {
+            if (!await archive.ExistsAsync(FileName(day), cancellationToken) && await ExportDayAsync(day, cancellationToken))
+            {
+                exported++;
+            }
+        }
+
+        return exported;
+    }
+
+    private static string FileName(DateOnly day) => $"order-history-{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.ndjson";
 
     public async Task<bool> ExportDayAsync(DateOnly day, CancellationToken cancellationToken)
     {
@@ -54,13 +71,11 @@ public sealed class AuditLogExporter(IOrderStore orders, IAuditArchive archive, 
         }
 
         var content = Encoding.UTF8.GetBytes(lines.ToString());
-        var name = $"order-history-{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.ndjson";
-        if (!await archive.TryWriteAsync(name, content, cancellationToken))
-        {
-            return false;
-        }
+        var name = FileName(day);
 
+        // The checksum first: a crash between the two leaves a checksum the retry's identical export
+        // matches, never an export without its checksum (neither can be rewritten afterwards).
         await archive.TryWriteAsync(name + ".sha256", Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(content)) + "  " + name + "\n"), cancellationToken);
-        return true;
+        return await archive.TryWriteAsync(name, content, cancellationToken);
     }
 }

@@ -26,6 +26,12 @@ public interface IIdempotencyStore
 
     /// <summary>Frees the key after a failure that was not the caller's fault, so a retry can run again.</summary>
     Task ReleaseAsync(IdempotencyLease lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes records past their retention: they hold whole response bodies (upload URLs, victims'
+    /// URLs), which must not outlive the retry window they exist for. Returns how many went.
+    /// </summary>
+    Task<int> PurgeExpiredAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>How an idempotent execution ended: the response (new or replayed), or why it did not run.</summary>

@@ -42,6 +42,8 @@ public interface IAuditArchive
 {
     /// <summary>Returns false when an export of that name exists already: exports are never rewritten.</summary>
     Task<bool> TryWriteAsync(string name, byte[] content, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(string name, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -5,8 +5,8 @@ namespace Compliance.Functions.Endpoints;
 
 public sealed class AuditExportFunction(AuditLogExporter exporter)
 {
-    /// <summary>Exports yesterday's order history to the immutable audit container (AuditExportSchedule).</summary>
+    /// <summary>Exports each past day's order history not yet in the immutable audit container (AuditExportSchedule).</summary>
     [Function("ExportAuditLog")]
     public Task Run([TimerTrigger("%AuditExportSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        exporter.ExportPreviousDayAsync(cancellationToken);
+        exporter.ExportMissingDaysAsync(cancellationToken);
 }

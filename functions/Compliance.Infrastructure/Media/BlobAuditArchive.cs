@@ -11,6 +11,19 @@ namespace Compliance.Infrastructure.Media;
 /// </summary>
 public sealed class BlobAuditArchive(BlobServiceClient service, string containerName) : IAuditArchive
 {
+    public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken)
+    {
+        var blob = service.GetBlobContainerClient(containerName).GetBlobClient(name);
+        try
+        {
+            return await blob.ExistsAsync(cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false; // the container itself is not there yet
+        }
+    }
+
     public async Task<bool> TryWriteAsync(string name, byte[] content, CancellationToken cancellationToken)
     {
         var container = service.GetBlobContainerClient(containerName);

@@ -118,6 +118,27 @@ public sealed class TableIdempotencyStore(ComplianceTables tables, StorageOption
         }
     }
 
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Idempotency, cancellationToken);
+        var cutoff = time.GetUtcNow() - options.IdempotencyRetention - options.IdempotencyLease;
+        var purged = 0;
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"StartedAt lt {cutoff}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            try
+            {
+                // Matching the row as read: a key claimed again in between keeps its new record.
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+                purged++;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+            }
+        }
+
+        return purged;
+    }
+
     // Keys may hold characters that table keys forbid (/ \ # ?); percent-encoding keeps them distinct.
     private static string Escape(string value) => Uri.EscapeDataString(value);
 }
