@@ -32,6 +32,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             ["withdraw"] = [401, 200, 403, 403, 403],
             ["extend"] = [401, 200, 403, 403, 403],
             ["clarify"] = [401, 200, 403, 403, 403],
+            ["grounds-ceased"] = [401, 403, 403, 200, 404],
             ["sla"] = [401, 403, 200, 200, 404],
             ["create-media-upload"] = [401, 201, 403, 403, 403],
             ["list-media"] = [401, 200, 200, 200, 404],
@@ -61,6 +62,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             await Host.PostAsync($"/api/v1/orders/{order}/objection", Host.Provider(Owner), new { ground = "manifest_error", explanation = "x" });
         }
 
+        if (endpoint == "grounds-ceased")
+        {
+            await Host.PostAsync($"/api/v1/orders/{order}/objection", Host.Provider(Owner), new { ground = "force_majeure", explanation = "outage" });
+        }
+
         var token = caller switch
         {
             "anonymous" => null,
@@ -76,7 +82,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             "list-providers" => await Host.GetAsync("/api/v1/providers", token),
             "get-provider" => await Host.GetAsync($"/api/v1/providers/{Owner}", token),
             "list-regimes" => await Host.GetAsync("/api/v1/regimes", token),
-            "issue-order" => await Host.PostAsync("/api/v1/orders", token, new { providerId = Owner, legalBasis = "KR-DEEPFAKE", items = new[] { new { url = "https://v.example/1" } }, reason = "r" }),
+            "issue-order" => await Host.PostAsync("/api/v1/orders", token, new { providerId = Owner, legalBasis = "KR-TBA-22-5", items = new[] { new { url = "https://v.example/1" } }, reason = "r" }),
             "list-orders" => await Host.GetAsync("/api/v1/orders", token),
             "get-order" => await Host.GetAsync($"/api/v1/orders/{order}", token),
             "history" => await Host.GetAsync($"/api/v1/orders/{order}/history", token),
@@ -86,6 +92,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             "withdraw" => await Host.PostAsync($"/api/v1/orders/{order}/withdrawal", token, new { reason = "r" }),
             "extend" => await Host.PostAsync($"/api/v1/orders/{order}/extension", token, new { dueAt = now.AddHours(30), reason = "r" }),
             "clarify" => await Host.PostAsync($"/api/v1/orders/{order}/clarification", token, new { explanation = "e" }),
+            "grounds-ceased" => await Host.PostAsync($"/api/v1/orders/{order}/grounds-ceased", token, new { explanation = "power restored" }),
             "sla" => await Host.GetAsync($"/api/v1/providers/{Owner}/sla", token),
             "create-media-upload" => await Host.PostAsync($"/api/v1/orders/{order}/media", token, null),
             "list-media" => await Host.GetAsync($"/api/v1/orders/{order}/media", token),

@@ -126,7 +126,7 @@ public sealed class ComplianceHost : IAsyncDisposable
         return id;
     }
 
-    public async Task<JsonElement> IssueAsync(string providerId, string legalBasis = "KR-DEEPFAKE", DateTimeOffset? dueAt = null)
+    public async Task<JsonElement> IssueAsync(string providerId, string legalBasis = "KR-TBA-22-5", DateTimeOffset? dueAt = null)
     {
         var reply = await PostAsync("/api/v1/orders", Commission, new
         {

@@ -178,7 +178,7 @@ public sealed class DeadlineSweepFailureTests : IAsyncLifetime
         var now = _host.Clock.GetUtcNow();
 
         // The intake wrote the index entry and has not committed the order yet when the sweep runs.
-        var regime = _host.Services.GetRequiredService<Compliance.Regimes.RegimeCatalog>().Find("KR-DEEPFAKE")!;
+        var regime = _host.Services.GetRequiredService<Compliance.Regimes.RegimeCatalog>().Find("KR-TBA-22-5")!;
         var commission = new Compliance.Access.Caller(Compliance.Access.Role.Commission, "test-commission", null);
         var issued = TakedownOrder.Issue("ord-0000000000000000000000aa", provider, regime, [new OrderItem("https://v.example/1", null)], "r", commission, now, now.AddSeconds(2), "k");
         await index.ScheduleAsync(issued.Order, CancellationToken.None);

@@ -10,7 +10,7 @@ public sealed class IdempotencyTests(HostFixture fixture) : IClassFixture<HostFi
     private ComplianceHost Host => fixture.Host;
 
     private static object OrderBody(string provider, string url = "https://video.example/1") =>
-        new { providerId = provider, legalBasis = "KR-DEEPFAKE", items = new[] { new { url } }, reason = "r" };
+        new { providerId = provider, legalBasis = "KR-TBA-22-5", items = new[] { new { url } }, reason = "r" };
 
     [Fact]
     public async Task A_retry_with_the_same_key_and_body_returns_the_original_response_and_issues_nothing_new()

@@ -27,11 +27,12 @@ public sealed class MediaPreservationTests
 
         Assert.Equal("analysed", record.Str("status"));
         var preserveUntil = record.Json.GetProperty("preserveUntil").GetDateTimeOffset();
-        Assert.Equal(TimeSpan.FromDays(180), preserveUntil - record.Json.GetProperty("createdAt").GetDateTimeOffset());
+        // TCO Art. 6: six calendar months from the upload.
+        Assert.Equal(record.Json.GetProperty("createdAt").GetDateTimeOffset().AddMonths(6), preserveUntil);
         var purge = host.Services.GetRequiredService<MediaService>();
 
         Assert.Equal(0, await purge.PurgeExpiredAsync(CancellationToken.None));
-        host.FakeClock.Advance(TimeSpan.FromDays(181));
+        host.FakeClock.Advance(preserveUntil - host.Clock.GetUtcNow() + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await purge.PurgeExpiredAsync(CancellationToken.None));
 
         var blob = new BlobServiceClient(ComplianceHost.StorageConnection).GetBlobContainerClient(host.TablePrefix + "-incoming").GetBlobClient($"{order}/{media}");

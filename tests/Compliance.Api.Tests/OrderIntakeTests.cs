@@ -43,13 +43,13 @@ public sealed class OrderIntakeTests(HostFixture fixture) : IClassFixture<HostFi
         var provider = await Host.RegisterProviderAsync();
         var now = Host.Clock.GetUtcNow();
 
-        var shorter = await Host.IssueAsync(provider, "KR-DEEPFAKE", now.AddSeconds(5));
+        var shorter = await Host.IssueAsync(provider, "KR-TBA-22-5", now.AddSeconds(5));
         Assert.Equal(now.AddSeconds(5), shorter.GetProperty("dueAt").GetDateTimeOffset());
 
         var longer = await Host.PostAsync("/api/v1/orders", Host.Commission, new
         {
             providerId = provider,
-            legalBasis = "KR-DEEPFAKE",
+            legalBasis = "KR-TBA-22-5",
             items = new[] { new { url = "https://video.example/watch/1" } },
             reason = "r",
             dueAt = now.AddHours(25),
@@ -67,7 +67,7 @@ public sealed class OrderIntakeTests(HostFixture fixture) : IClassFixture<HostFi
 
         var regime = await Host.PostAsync("/api/v1/orders", Host.Commission, new { providerId = provider, legalBasis = "XX-NONE", items = new[] { new { url = "https://v.example/1" } }, reason = "r" });
         AssertProblem(regime, 422, "unknown-regime");
-        Assert.Equal(5, regime.Json.GetProperty("knownRegimes").GetArrayLength());
+        Assert.Equal(["AU-OSA", "EU-DSA-ART9", "EU-TCO", "KR-ICNA-44-7", "KR-TBA-22-5", "US-TAKE-IT-DOWN"], regime.Json.GetProperty("knownRegimes").EnumerateArray().Select(r => r.GetString()));
 
         var unknownProvider = await Host.PostAsync("/api/v1/orders", Host.Commission, new { providerId = "nobody-here", legalBasis = "EU-TCO", items = new[] { new { url = "https://v.example/1" } }, reason = "r" });
         AssertProblem(unknownProvider, 422, "unknown-provider");
@@ -134,7 +134,7 @@ public sealed class OrderIntakeTests(HostFixture fixture) : IClassFixture<HostFi
             .Select(i => new { url = $"https://video.example/{i}/" + new string('u', 480), description = $"item {i} " + new string('d', 1500) })
             .ToArray();
 
-        var issued = await Host.PostAsync("/api/v1/orders", Host.Commission, new { providerId = provider, legalBasis = "KR-DEEPFAKE", items, reason = "bulk" });
+        var issued = await Host.PostAsync("/api/v1/orders", Host.Commission, new { providerId = provider, legalBasis = "KR-TBA-22-5", items, reason = "bulk" });
         Assert.Equal(201, issued.Status);
 
         var read = await Host.GetAsync($"/api/v1/orders/{issued.Str("orderId")}", Host.Regulator);
@@ -150,7 +150,7 @@ public sealed class OrderIntakeTests(HostFixture fixture) : IClassFixture<HostFi
         var provider = await Host.RegisterProviderAsync();
         var items = Enumerable.Range(0, 101).Select(i => new { url = $"https://v.example/{i}" }).ToArray();
 
-        var reply = await Host.PostAsync("/api/v1/orders", Host.Commission, new { providerId = provider, legalBasis = "KR-DEEPFAKE", items, reason = "bulk" });
+        var reply = await Host.PostAsync("/api/v1/orders", Host.Commission, new { providerId = provider, legalBasis = "KR-TBA-22-5", items, reason = "bulk" });
 
         AssertProblem(reply, 400, "validation-failed");
         Assert.Equal("must list at most 100 items", reply.Json.GetProperty("errors").GetProperty("items")[0].GetString());

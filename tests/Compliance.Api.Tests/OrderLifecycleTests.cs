@@ -63,18 +63,66 @@ public sealed class OrderLifecycleTests(HostFixture fixture) : IClassFixture<Hos
     }
 
     [Fact]
-    public async Task Under_EU_TCO_force_majeure_resumes_with_the_time_that_was_left()
+    public async Task Under_EU_TCO_the_provider_reports_that_force_majeure_ceased_and_a_full_hour_starts_then()
     {
         var provider = await Host.RegisterProviderAsync();
         var orderId = (await Host.IssueAsync(provider, "EU-TCO")).GetProperty("orderId").GetString();
 
         Host.FakeClock.Advance(TimeSpan.FromMinutes(45));
-        await Host.PostAsync($"/api/v1/orders/{orderId}/objection", Host.Provider(provider), new { ground = "force_majeure", explanation = "Data-centre fire" });
+        var objected = await Host.PostAsync($"/api/v1/orders/{orderId}/objection", Host.Provider(provider), new { ground = "force_majeure", explanation = "Data-centre fire" });
+        Assert.True(objected.Json.GetProperty("clockPaused").GetBoolean());
         Host.FakeClock.Advance(TimeSpan.FromHours(2));
-        var resumed = await Host.PostAsync($"/api/v1/orders/{orderId}/clarification", Host.Commission, new { explanation = "Grounds have ceased" });
+        AssertProblem(await Host.PostAsync($"/api/v1/orders/{orderId}/clarification", Host.Commission, new { explanation = "Is it over?" }), 409, "illegal-transition");
+        var other = await Host.RegisterProviderAsync();
+        AssertProblem(await Host.PostAsync($"/api/v1/orders/{orderId}/grounds-ceased", Host.Provider(other), new { explanation = "not mine" }), 404, "not-found");
+        AssertProblem(await Host.PostAsync($"/api/v1/orders/{orderId}/grounds-ceased", Host.Commission, new { explanation = "x" }), 403, "forbidden");
+        AssertProblem(await Host.PostAsync($"/api/v1/orders/{orderId}/grounds-ceased", Host.Provider(provider), new { }), 400, "validation-failed");
 
+        var ceased = await Host.PostAsync($"/api/v1/orders/{orderId}/grounds-ceased", Host.Provider(provider), new { explanation = "Power restored at 11:45" });
+
+        Assert.Equal(200, ceased.Status);
+        Assert.Equal("issued", ceased.Str("status"));
         var now = Host.Clock.GetUtcNow();
-        Assert.Equal(now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)).AddMinutes(15), resumed.Json.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)).AddHours(1), ceased.Json.GetProperty("dueAt").GetDateTimeOffset());
+        var history = (await Host.GetAsync($"/api/v1/orders/{orderId}/history", Host.Regulator)).Json.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["issued", "objected", "grounds_ceased"], history.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal("Power restored at 11:45", history[2].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Korean_orders_carry_a_24_hour_target_and_Australian_notices_may_allow_longer()
+    {
+        var provider = await Host.RegisterProviderAsync();
+
+        var kr = await Host.IssueAsync(provider, "KR-ICNA-44-7");
+        Assert.Equal("target", kr.GetProperty("deadlineBasis").GetString());
+        Assert.Equal(kr.GetProperty("issuedAt").GetDateTimeOffset().AddHours(24), kr.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal("statutory", (await Host.IssueAsync(provider, "EU-TCO")).GetProperty("deadlineBasis").GetString());
+
+        var allowed = Host.Clock.GetUtcNow().AddHours(72);
+        var au = await Host.IssueAsync(provider, "AU-OSA", dueAt: allowed);
+        Assert.Equal(allowed.ToUnixTimeMilliseconds(), au.GetProperty("dueAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        var tooLong = await Host.PostAsync("/api/v1/orders", Host.Commission, new { providerId = provider, legalBasis = "US-TAKE-IT-DOWN", items = new[] { new { url = "https://v.example/1" } }, reason = "r", dueAt = allowed });
+        AssertProblem(tooLong, 422, "deadline-not-allowed");
+
+        var regimes = (await Host.GetAsync("/api/v1/regimes", Host.Regulator)).Json.GetProperty("regimes").EnumerateArray().ToDictionary(r => r.GetProperty("code").GetString()!);
+        Assert.Equal("P6M", regimes["EU-TCO"].GetProperty("preservation").GetString());
+        Assert.Equal("P3Y", regimes["KR-TBA-22-5"].GetProperty("recordsRetention").GetString());
+        Assert.True(regimes["AU-OSA"].GetProperty("longerPeriodAllowed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Under_the_DSA_an_objection_does_not_stop_the_deadline_the_order_set()
+    {
+        var provider = await Host.RegisterProviderAsync();
+        var dueAt = Host.Clock.GetUtcNow().AddDays(3);
+        var order = await Host.IssueAsync(provider, "EU-DSA-ART9", dueAt: dueAt);
+
+        var objected = await Host.PostAsync($"/api/v1/orders/{order.GetProperty("orderId").GetString()}/objection", Host.Provider(provider), new { ground = "manifest_error", explanation = "Lawful satire" });
+
+        Assert.Equal("objected", objected.Str("status"));
+        Assert.False(objected.Json.GetProperty("clockPaused").GetBoolean());
+        Assert.Equal(dueAt.ToUnixTimeMilliseconds(), objected.Json.GetProperty("dueAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
     }
 
     [Fact]

@@ -45,7 +45,7 @@ internal static class ApiBenchmark
         await directory.TryAddAsync(new Provider("bench-intake", "Bench", "KR", "bench@example.invalid", clock.GetUtcNow()), CancellationToken.None);
 
         // --- Order intake over HTTP -------------------------------------------------------------
-        var body = JsonSerializer.Serialize(new { providerId = "bench-intake", legalBasis = "KR-DEEPFAKE", items = new[] { new { url = "https://video.example/watch/1" } }, reason = "benchmark" });
+        var body = JsonSerializer.Serialize(new { providerId = "bench-intake", legalBasis = "KR-TBA-22-5", items = new[] { new { url = "https://video.example/watch/1" } }, reason = "benchmark" });
         async Task<double> IssueOnce()
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
@@ -92,7 +92,7 @@ internal static class ApiBenchmark
         var tables = app.Services.GetRequiredService<ComplianceTables>();
         var ordersTable = await tables.GetAsync(TableNames.Orders, CancellationToken.None);
         var deadlineTable = await tables.GetAsync(TableNames.Deadlines, CancellationToken.None);
-        var regime = app.Services.GetRequiredService<RegimeCatalog>().Find("KR-DEEPFAKE")!;
+        var regime = app.Services.GetRequiredService<RegimeCatalog>().Find("KR-TBA-22-5")!;
         var commission = new Caller(Role.Commission, "bench", null);
         var issueTime = clock.GetUtcNow();
         var changes = Enumerable.Range(0, stored).Select(i =>

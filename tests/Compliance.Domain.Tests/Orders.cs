@@ -12,7 +12,7 @@ internal static class Orders
     public static readonly Caller ProviderA = new(Role.Provider, "prov-a-bot", "prov-a");
 
     public static LegalRegime Regime(TimeSpan? clock, ClockOnObjection onManifestError = ClockOnObjection.RestartsOnClarification, ClockOnObjection onForceMajeure = ClockOnObjection.ResumesWhenGroundsCease) =>
-        new("TEST", "EU", "Test regime", clock, TimeSpan.FromDays(180), new Dictionary<ObjectionGround, ClockOnObjection>
+        new("TEST", "EU", "Test regime", clock, new CalendarPeriod(0, 6, 0), new Dictionary<ObjectionGround, ClockOnObjection>
         {
             [ObjectionGround.ManifestError] = onManifestError,
             [ObjectionGround.InsufficientInformation] = onManifestError,

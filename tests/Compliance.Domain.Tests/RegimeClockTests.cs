@@ -60,14 +60,62 @@ public sealed class RegimeClockTests
     }
 
     [Fact]
-    public void Force_majeure_pauses_the_clock_and_it_resumes_with_the_time_that_was_left()
+    public void Where_a_regime_says_so_force_majeure_resumes_with_the_time_that_was_left_when_the_provider_reports_it_over()
     {
         var objected = Issued().RaiseObjection(ProviderA, T0.AddMinutes(20), ObjectionGround.ForceMajeure, "data-centre outage", OneHour, "k1").Order;
 
-        var resumed = objected.Clarify(Commission, T0.AddHours(3), "outage over", OneHour, "k2").Order;
+        var resumed = objected.ReportGroundsCeased(ProviderA, T0.AddHours(3), "outage over", OneHour, "k2");
 
-        Assert.Equal(T0.AddHours(3).AddMinutes(40), resumed.Clock.DueAt);
-        Assert.Null(resumed.Clock.Remaining);
+        Assert.Equal(T0.AddHours(3).AddMinutes(40), resumed.Order.Clock.DueAt);
+        Assert.Null(resumed.Order.Clock.Remaining);
+        Assert.Equal(OrderEventType.GroundsCeased, Assert.Single(resumed.Events).Type);
+        Assert.Equal(OrderStatus.Issued, resumed.Order.Status);
+    }
+
+    [Fact]
+    public void Under_TCO_the_full_hour_starts_again_when_the_provider_reports_the_grounds_ceased()
+    {
+        var tco = Regime(TimeSpan.FromHours(1), onForceMajeure: ClockOnObjection.RestartsWhenGroundsCease);
+        var objected = Issued(tco).RaiseObjection(ProviderA, T0.AddMinutes(50), ObjectionGround.ForceMajeure, "data-centre fire", tco, "k1").Order;
+        Assert.True(objected.Clock.IsPaused);
+
+        // The commission cannot end it: the regulation leaves that to the provider's report.
+        var byCommission = Assert.Throws<ComplianceProblem>(() => objected.Clarify(Commission, T0.AddHours(2), "over?", tco, "k2"));
+        Assert.Equal(ProblemKind.IllegalTransition, byCommission.Kind);
+
+        var ceased = objected.ReportGroundsCeased(ProviderA, T0.AddHours(5), "power restored", tco, "k3");
+        Assert.Equal(T0.AddHours(6), ceased.Order.Clock.DueAt);
+        Assert.True(ceased.DeadlineMoved);
+    }
+
+    [Fact]
+    public void A_manifest_error_is_ended_by_clarification_not_by_a_report_that_grounds_ceased()
+    {
+        var objected = Issued().RaiseObjection(ProviderA, T0.AddMinutes(5), ObjectionGround.ManifestError, "wrong URL", OneHour, "k1").Order;
+
+        var problem = Assert.Throws<ComplianceProblem>(() => objected.ReportGroundsCeased(ProviderA, T0.AddMinutes(6), "x", OneHour, "k2"));
+
+        Assert.Equal(ProblemKind.IllegalTransition, problem.Kind);
+        Assert.Equal("manifest_error", problem.Extensions["ground"]);
+    }
+
+    [Fact]
+    public void A_regime_that_allows_a_longer_period_accepts_a_later_deadline_and_others_refuse_it()
+    {
+        var osa = Regime(TimeSpan.FromHours(24)) with { LongerPeriodAllowed = true };
+        var strict = Regime(TimeSpan.FromHours(24));
+
+        Assert.Equal(T0.AddHours(72), DeadlinePolicy.Start(osa, T0, T0.AddHours(72)).DueAt);
+        Assert.Equal(ProblemKind.DeadlineNotAllowed, Assert.Throws<ComplianceProblem>(() => DeadlinePolicy.Start(strict, T0, T0.AddHours(72))).Kind);
+    }
+
+    [Fact]
+    public void A_target_clock_is_marked_as_a_target_on_the_order()
+    {
+        var kr = Regime(TimeSpan.FromHours(24)) with { ClockBasis = ClockBasis.Target };
+
+        Assert.Equal(ClockBasis.Target, Issued(kr).Clock.Basis);
+        Assert.Equal(ClockBasis.Statutory, Issued().Clock.Basis);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class StateMachineTests
         ["confirm"] = o => o.ConfirmRemoval(ProviderA, At, At, RemovalAction.Disabled, "screenshot", "k2"),
         ["object"] = o => o.RaiseObjection(ProviderA, At, ObjectionGround.InsufficientInformation, "which video?", OneHour, "k2"),
         ["clarify"] = o => o.Clarify(Commission, At, "the second video", OneHour, "k2"),
+        ["grounds_ceased"] = o => o.ReportGroundsCeased(ProviderA, At, "outage over", OneHour, "k2"),
         ["withdraw"] = o => o.Withdraw(Commission, At, "settled", "k2"),
         ["extend"] = o => o.Extend(Commission, At, T0.AddHours(3), "large volume", "k2"),
     };
@@ -184,6 +185,7 @@ public sealed class StateMachineTests
             "confirm" => order.ConfirmRemoval(ProviderA, late, T0.AddMinutes(30), RemovalAction.Removed, null, "k2"),
             "object" => order.RaiseObjection(ProviderA, late, ObjectionGround.ManifestError, "wrong URL", OneHour, "k2"),
             "clarify" => order.Clarify(Commission, late, "it is the second clip", OneHour, "k2"),
+            "grounds_ceased" => order.ReportGroundsCeased(ProviderA, late, "outage over", OneHour, "k2"),
             "withdraw" => order.Withdraw(Commission, late, "settled", "k2"),
             "extend" => order.Extend(Commission, late, T0.AddHours(5), "volume", "k2"),
             _ => throw new ArgumentOutOfRangeException(nameof(command)),

@@ -31,8 +31,8 @@ public sealed class MediaService(
         var order = await VisibleOrderAsync(caller, orderId, cancellationToken);
         var now = time.ReceiptTime();
         var mediaId = "med-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        var preservation = regimes.Find(order.LegalBasis)?.Preservation ?? TimeSpan.FromDays(180);
-        var record = new MediaRecord(order.OrderId, mediaId, order.ProviderId, MediaStatus.Pending, now, now + preservation, null, null, false);
+        var preservation = regimes.Find(order.LegalBasis)?.Preservation ?? new CalendarPeriod(0, 6, 0);
+        var record = new MediaRecord(order.OrderId, mediaId, order.ProviderId, MediaStatus.Pending, now, preservation.AddTo(now), null, null, false);
         await media.CreateAsync(record, cancellationToken);
         var expiresAt = now + options.UploadUrlLifetime;
         var url = await blobs.CreateUploadUrlAsync(order.OrderId, mediaId, expiresAt, cancellationToken);

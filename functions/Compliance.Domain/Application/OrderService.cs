@@ -160,6 +160,16 @@ public sealed class OrderService(
         return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.RaiseObjection(caller, now, ground, explanation, RegimeOf(order), requestKey), cancellationToken, sentAt);
     }
 
+    /// <summary>The addressed provider reports that the force majeure or impossibility it objected with is over.</summary>
+    public Task<TakedownOrder> ReportGroundsCeasedAsync(Caller caller, string orderId, GroundsCeasedRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken, DateTimeOffset? sentAt = null)
+    {
+        caller.RequireRole(Role.Provider);
+        var check = new RequestValidation();
+        var explanation = check.Text("explanation", request.Explanation);
+        check.ThrowIfInvalid();
+        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.ReportGroundsCeased(caller, now, explanation, RegimeOf(order), requestKey), cancellationToken, sentAt);
+    }
+
     public async Task<TakedownOrder> WithdrawAsync(Caller caller, string orderId, WithdrawalRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)
     {
         caller.RequireRole(Role.Commission);

@@ -105,7 +105,8 @@ public sealed class ProviderResponseHandler(ICallerAuthenticator authenticator, 
                 "acknowledgement" => await orders.AcknowledgeAsync(caller, body.OrderId, null, key, cancellationToken, message.EnqueuedAt),
                 "confirmation" => await orders.ConfirmAsync(caller, body.OrderId, new ConfirmationRequest(body.RemovedAt, body.Action, body.Evidence), null, key, cancellationToken, message.EnqueuedAt),
                 "objection" => await orders.ObjectAsync(caller, body.OrderId, new ObjectionRequest(body.Ground, body.Explanation), null, key, cancellationToken, message.EnqueuedAt),
-                _ => throw new ComplianceProblem(ProblemKind.ValidationFailed, "type must be acknowledgement, confirmation or objection."),
+                "grounds_ceased" => await orders.ReportGroundsCeasedAsync(caller, body.OrderId, new GroundsCeasedRequest(body.Explanation), null, key, cancellationToken, message.EnqueuedAt),
+                _ => throw new ComplianceProblem(ProblemKind.ValidationFailed, "type must be acknowledgement, confirmation, objection or grounds_ceased."),
             };
             return new InboundOutcome.Done();
         }

@@ -18,6 +18,8 @@ public sealed record ExtensionRequest(DateTimeOffset? DueAt, string? Reason);
 
 public sealed record ClarificationRequest(string? Explanation);
 
+public sealed record GroundsCeasedRequest(string? Explanation);
+
 public sealed record RegisterProviderRequest(string? Id, string? Name, string? Jurisdiction, string? Contact);
 
 /// <summary>A body with no fields, for commands whose path says everything (an empty body is accepted too).</summary>

@@ -26,6 +26,7 @@ public enum OrderEventType
     Acknowledged,
     Objected,
     Clarified,
+    GroundsCeased,
     Extended,
     Withdrawn,
     Breached,

@@ -10,6 +10,9 @@ namespace Compliance.Orders;
 /// </summary>
 public sealed record RemovalClock(TimeSpan FullPeriod, DateTimeOffset? DueAt, TimeSpan? Remaining)
 {
+    /// <summary>Statutory deadline or policy target, from the regime at issue; a missed target is reported as such.</summary>
+    public ClockBasis Basis { get; init; } = ClockBasis.Statutory;
+
     public bool IsPaused => DueAt is null;
 
     public RemovalClock Pause(DateTimeOffset now) =>
@@ -26,7 +29,8 @@ public static class DeadlinePolicy
 {
     /// <summary>
     /// Starts the clock at the server's receipt time. A requested deadline may shorten the regime's
-    /// clock but never lengthen it; where the regime has no clock, the order must name one.
+    /// clock, and lengthen it only where the regime lets the authority allow longer; where the
+    /// regime has no clock, the order must name one.
     /// </summary>
     public static RemovalClock Start(LegalRegime regime, DateTimeOffset issuedAt, DateTimeOffset? requestedDueAt)
     {
@@ -39,7 +43,7 @@ public static class DeadlinePolicy
         if (regime.Clock is { } clock)
         {
             var regimeDue = issuedAt + clock;
-            if (requestedDueAt > regimeDue)
+            if (requestedDueAt > regimeDue && !regime.LongerPeriodAllowed)
             {
                 throw DeadlineProblem($"{regime.Code} allows at most {clock} for removal; dueAt may shorten that clock, never lengthen it.", regime);
             }
@@ -51,7 +55,7 @@ public static class DeadlinePolicy
             due = requestedDueAt ?? throw DeadlineProblem($"{regime.Code} has no statutory clock: the order must set dueAt.", regime);
         }
 
-        return new RemovalClock(due - issuedAt, due, null);
+        return new RemovalClock(due - issuedAt, due, null) { Basis = regime.ClockBasis };
     }
 
     internal static ComplianceProblem DeadlineProblem(string detail, LegalRegime? regime = null) =>

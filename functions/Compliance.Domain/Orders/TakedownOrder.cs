@@ -151,17 +151,23 @@ public sealed record TakedownOrder
     /// The commission's answer to an objection. What happens to the clock is the regime's rule for
     /// the objection's ground: a full restart, a resumption with the time that was left, or nothing.
     /// </summary>
+    /// <summary>
+    /// The commission's answer to an objection for a manifest error or missing information: the
+    /// full clock starts again (or, where the ground does not stop it, nothing changes). An objection
+    /// for force majeure is not the commission's to end: the provider reports that the grounds ceased.
+    /// </summary>
     public OrderChange Clarify(Caller commission, DateTimeOffset now, string explanation, LegalRegime regime, string? requestKey) =>
         BreachFirst(now, order =>
         {
             order.Require(OrderEventType.Clarified, OrderStatus.Objected);
             var objection = order.Objection!;
-            var clock = regime.ClockOn(objection.Ground) switch
+            var effect = regime.ClockOn(objection.Ground);
+            if (effect.EndsWhenGroundsCease())
             {
-                ClockOnObjection.RestartsOnClarification => order.Clock.Restart(now),
-                ClockOnObjection.ResumesWhenGroundsCease => order.Clock.Resume(now),
-                _ => order.Clock,
-            };
+                throw WrongAnswer(objection, "the provider reports that the grounds have ceased (grounds-ceased), not by a clarification");
+            }
+
+            var clock = effect == ClockOnObjection.RestartsOnClarification ? order.Clock.Restart(now) : order.Clock;
             return order.Record(
                 OrderEventType.Clarified,
                 commission,
@@ -170,6 +176,38 @@ public sealed record TakedownOrder
                 requestKey,
                 order with { Status = objection.ResumeStatus, Clock = clock, Objection = null });
         });
+
+    /// <summary>
+    /// The provider's report that force majeure or a de facto impossibility is over. Under TCO
+    /// Art. 3(7) the whole hour starts again from now; where a regime says the clock resumes, it
+    /// resumes with the time that was left.
+    /// </summary>
+    public OrderChange ReportGroundsCeased(Caller provider, DateTimeOffset now, string explanation, LegalRegime regime, string? requestKey) =>
+        BreachFirst(now, order =>
+        {
+            order.Require(OrderEventType.GroundsCeased, OrderStatus.Objected);
+            var objection = order.Objection!;
+            var clock = regime.ClockOn(objection.Ground) switch
+            {
+                ClockOnObjection.RestartsWhenGroundsCease => order.Clock.Restart(now),
+                ClockOnObjection.ResumesWhenGroundsCease => order.Clock.Resume(now),
+                ClockOnObjection.KeepsRunning => order.Clock,
+                _ => throw WrongAnswer(objection, "the commission's clarification, not a report that grounds ceased"),
+            };
+            return order.Record(
+                OrderEventType.GroundsCeased,
+                provider,
+                now,
+                explanation,
+                requestKey,
+                order with { Status = objection.ResumeStatus, Clock = clock, Objection = null });
+        });
+
+    private static ComplianceProblem WrongAnswer(Objection objection, string howItEnds) =>
+        new(
+            ProblemKind.IllegalTransition,
+            $"An objection on the ground '{OrderText.Snake(objection.Ground.ToString())}' is ended by {howItEnds}.",
+            new Dictionary<string, object?> { ["currentStatus"] = OrderText.Status(OrderStatus.Objected), ["ground"] = OrderText.Snake(objection.Ground.ToString()) });
 
     /// <summary>A withdrawal after the deadline still leaves the breach on record: the order is counted withdrawn after breach.</summary>
     public OrderChange Withdraw(Caller commission, DateTimeOffset now, string reason, string? requestKey) =>

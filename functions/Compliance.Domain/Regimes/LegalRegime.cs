@@ -9,8 +9,31 @@ public enum ClockOnObjection
     /// <summary>The clock stops; the commission's clarification starts the full clock again.</summary>
     RestartsOnClarification,
 
-    /// <summary>The clock stops; it resumes with the time that was left once the grounds have ceased.</summary>
+    /// <summary>The clock stops; it resumes with the time that was left once the provider reports the grounds have ceased.</summary>
     ResumesWhenGroundsCease,
+
+    /// <summary>
+    /// The clock stops; the full period starts again once the provider reports the grounds have
+    /// ceased (TCO Art. 3(7): the deadline "shall start to run as soon as the grounds ... have ceased").
+    /// </summary>
+    RestartsWhenGroundsCease,
+}
+
+/// <summary>Whether the regime's clock is the law's deadline or a target set by policy.</summary>
+public enum ClockBasis
+{
+    /// <summary>A deadline in the statute: missing it is a breach of the law.</summary>
+    Statutory,
+
+    /// <summary>A government or regulator target (Korea's 24 hours): missing it is reported, as a missed target.</summary>
+    Target,
+}
+
+public static class ClockOnObjectionRules
+{
+    /// <summary>Whether this effect is ended by the provider reporting that the grounds ceased, rather than by a clarification.</summary>
+    public static bool EndsWhenGroundsCease(this ClockOnObjection effect) =>
+        effect is ClockOnObjection.ResumesWhenGroundsCease or ClockOnObjection.RestartsWhenGroundsCease;
 }
 
 public enum ObjectionGround
@@ -29,9 +52,20 @@ public sealed record LegalRegime(
     string Jurisdiction,
     string Citation,
     TimeSpan? Clock,
-    TimeSpan Preservation,
+    CalendarPeriod Preservation,
     IReadOnlyDictionary<ObjectionGround, ClockOnObjection> Objections)
 {
+    public ClockBasis ClockBasis { get; init; } = ClockBasis.Statutory;
+
+    /// <summary>The authority may allow more time than <see cref="Clock"/> (AU OSA s 77: "or such longer period as the Commissioner allows").</summary>
+    public bool LongerPeriodAllowed { get; init; }
+
+    /// <summary>How long report records and filtering logs must be kept (KR: three years).</summary>
+    public CalendarPeriod? RecordsRetention { get; init; }
+
+    /// <summary>By when the requester must be told the outcome (KR: 14 days).</summary>
+    public CalendarPeriod? RequesterNoticeWithin { get; init; }
+
     public ClockOnObjection ClockOn(ObjectionGround ground) =>
         Objections.TryGetValue(ground, out var effect) ? effect : ClockOnObjection.KeepsRunning;
 }

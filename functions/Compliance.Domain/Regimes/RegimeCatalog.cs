@@ -6,7 +6,8 @@ namespace Compliance.Regimes;
 
 /// <summary>
 /// The legal regimes the commission may cite. Read once from a JSON document whose clocks are
-/// ISO 8601 durations (<c>PT1H</c>, <c>P180D</c>), so lawyers can review the file as written.
+/// ISO 8601 durations (<c>PT1H</c>) and whose preservation periods are calendar periods
+/// (<c>P6M</c>, <c>P3Y</c>), so lawyers can review the file as written.
 /// </summary>
 public sealed class RegimeCatalog
 {
@@ -62,14 +63,34 @@ public sealed class RegimeCatalog
         }
 
         var clock = entry.Clock is null ? (TimeSpan?)null : Duration(entry.Clock, entry.Code, "clock", source);
-        var preservation = Duration(entry.Preservation ?? "P180D", entry.Code, "preservation", source);
+        var preservation = Period(entry.Preservation ?? throw new InvalidOperationException($"Regime file '{source}': {entry.Code}.preservation is required."), entry.Code, "preservation", source);
+
         var objections = new Dictionary<ObjectionGround, ClockOnObjection>();
         foreach (var (ground, effect) in entry.Objections ?? new Dictionary<string, string>())
         {
             objections[ParseName<ObjectionGround>(ground, entry.Code, source)] = ParseName<ClockOnObjection>(effect, entry.Code, source);
         }
 
-        return new LegalRegime(entry.Code, entry.Jurisdiction, entry.Citation, clock, preservation, objections);
+        return new LegalRegime(entry.Code, entry.Jurisdiction, entry.Citation, clock, preservation, objections)
+        {
+            ClockBasis = entry.ClockBasis is null ? ClockBasis.Statutory : ParseName<ClockBasis>(entry.ClockBasis, entry.Code, source),
+            LongerPeriodAllowed = entry.LongerPeriodAllowed ?? false,
+            RecordsRetention = entry.RecordsRetention is { } retention ? Period(retention, entry.Code, "recordsRetention", source) : null,
+            RequesterNoticeWithin = entry.RequesterNoticeWithin is { } notice ? Period(notice, entry.Code, "requesterNoticeWithin", source) : null,
+        };
+    }
+
+    private static CalendarPeriod Period(string iso, string code, string field, string source)
+    {
+        try
+        {
+            var period = CalendarPeriod.Parse(iso);
+            return period.IsZero ? throw new FormatException("zero") : period;
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException($"Regime file '{source}': {code}.{field} must be a positive ISO 8601 period such as P6M or P3Y, not '{iso}'.", e);
+        }
     }
 
     private static TimeSpan Duration(string iso, string code, string field, string source)
@@ -103,7 +124,11 @@ public sealed class RegimeCatalog
         string Citation,
         string? Clock,
         string? Preservation,
-        Dictionary<string, string>? Objections);
+        Dictionary<string, string>? Objections,
+        string? ClockBasis = null,
+        bool? LongerPeriodAllowed = null,
+        string? RecordsRetention = null,
+        string? RequesterNoticeWithin = null);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]

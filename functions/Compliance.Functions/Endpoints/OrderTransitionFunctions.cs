@@ -9,8 +9,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace Compliance.Functions.Endpoints;
 
 /// <summary>
-/// The parties' moves on an order: the addressed provider acknowledges, confirms or objects; the
-/// commission withdraws, extends or clarifies. Each answers with the order as it now stands.
+/// The parties' moves on an order: the addressed provider acknowledges, confirms, objects or reports
+/// that the grounds of its objection ceased; the commission withdraws, extends or clarifies. Each answers with the order as it now stands.
 /// </summary>
 public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
 {
@@ -34,6 +34,13 @@ public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
         string orderId,
         CancellationToken cancellationToken) =>
         Transition<ObjectionRequest>(request, (caller, body, c) => orders.ObjectAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
+
+    [Function("ReportGroundsCeased")]
+    public Task<IActionResult> ReportGroundsCeased(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/grounds-ceased")] HttpRequest request,
+        string orderId,
+        CancellationToken cancellationToken) =>
+        Transition<GroundsCeasedRequest>(request, (caller, body, c) => orders.ReportGroundsCeasedAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("WithdrawOrder")]
     public Task<IActionResult> Withdraw(

@@ -26,7 +26,8 @@ public sealed record OrderView(
     int ObjectionCount,
     DateTimeOffset? BreachedAt,
     DateTimeOffset? WithdrawnAt,
-    int Version)
+    int Version,
+    ClockBasis DeadlineBasis)
 {
     /// <summary>The order's evidence media, on single-order reads.</summary>
     public IReadOnlyList<MediaSummaryView>? Media { get; init; }
@@ -48,7 +49,8 @@ public sealed record OrderView(
         o.ObjectionCount,
         o.BreachedAt,
         o.WithdrawnAt,
-        o.Version);
+        o.Version,
+        o.Clock.Basis);
 }
 
 /// <param name="RemovedAt">The provider's claim.</param>
@@ -75,9 +77,22 @@ public sealed record ProviderView(string Id, string Name, string Jurisdiction, s
     public static ProviderView From(Provider p) => new(p.Id, p.Name, p.Jurisdiction, p.Contact, p.RegisteredAt);
 }
 
-public sealed record RegimeView(string Code, string Jurisdiction, string Citation, double? ClockSeconds, double PreservationDays, IReadOnlyDictionary<ObjectionGround, ClockOnObjection> Objections)
+/// <param name="Preservation">ISO 8601 period (P6M, P3Y) for which evidence is kept.</param>
+/// <param name="ClockBasis">statutory, or target where the clock is a policy target rather than the law's deadline.</param>
+public sealed record RegimeView(
+    string Code,
+    string Jurisdiction,
+    string Citation,
+    double? ClockSeconds,
+    ClockBasis ClockBasis,
+    bool LongerPeriodAllowed,
+    string Preservation,
+    string? RecordsRetention,
+    string? RequesterNoticeWithin,
+    IReadOnlyDictionary<ObjectionGround, ClockOnObjection> Objections)
 {
-    public static RegimeView From(LegalRegime r) => new(r.Code, r.Jurisdiction, r.Citation, r.Clock?.TotalSeconds, r.Preservation.TotalDays, r.Objections);
+    public static RegimeView From(LegalRegime r) =>
+        new(r.Code, r.Jurisdiction, r.Citation, r.Clock?.TotalSeconds, r.ClockBasis, r.LongerPeriodAllowed, r.Preservation.ToString(), r.RecordsRetention?.ToString(), r.RequesterNoticeWithin?.ToString(), r.Objections);
 }
 
 public static class SlaCsv

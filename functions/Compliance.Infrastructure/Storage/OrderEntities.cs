@@ -33,6 +33,7 @@ internal static class OrderEntities
             ["IssuedAt"] = order.IssuedAt,
             ["Status"] = OrderText.Status(order.Status),
             ["FullClockMs"] = (long)order.Clock.FullPeriod.TotalMilliseconds,
+            ["ClockBasis"] = OrderText.Snake(order.Clock.Basis.ToString()),
             ["ObjectionCount"] = order.ObjectionCount,
             ["Version"] = order.Version,
         };
@@ -122,7 +123,10 @@ internal static class OrderEntities
             Clock = new RemovalClock(
                 TimeSpan.FromMilliseconds(e.GetInt64("FullClockMs") ?? 0),
                 e.GetDateTimeOffset("DueAt"),
-                e.GetInt64("RemainingMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : null),
+                e.GetInt64("RemainingMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : null)
+            {
+                Basis = OrderText.TryParse<Compliance.Regimes.ClockBasis>(e.GetString("ClockBasis"), out var basis) ? basis : Compliance.Regimes.ClockBasis.Statutory,
+            },
             AcknowledgedAt = e.GetDateTimeOffset("AcknowledgedAt"),
             Removal = removal,
             Objection = objection,
