@@ -57,7 +57,7 @@ public sealed class MediaAnalyser(BlazeFaceDetector faces, IReadOnlyList<OnnxCla
             return null;
         }
 
-        var decoded = ImageDecoder.Decode(data, options.MaxPixels).Image;
+        var decoded = ImageDecoder.Decode(data, options.MaxLookupPixels).Image;
         return decoded is null ? null : PdqHasher.HashDihedral(decoded).All.Select(h => h.ToHex()).Distinct().ToList();
     }
 

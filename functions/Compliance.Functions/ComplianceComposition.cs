@@ -74,6 +74,8 @@ public static class ComplianceComposition
 
     private static void AddDetection(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(configuration.GetSection(HashBankLookupOptions.Section).Get<HashBankLookupOptions>() ?? new HashBankLookupOptions());
+        services.AddSingleton<HashBankLookupLimit>();
         var media = configuration.GetSection(MediaOptions.Section).Get<MediaOptions>() ?? new MediaOptions();
         var detection = configuration.GetSection(DetectionOptions.Section).Get<DetectionOptions>() ?? new DetectionOptions();
         services.AddSingleton(media);

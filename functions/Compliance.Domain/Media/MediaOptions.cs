@@ -8,6 +8,9 @@ public sealed class MediaOptions
 
     public long MaxPixels { get; set; } = 40_000_000;
 
+    /// <summary>Pixel limit for an image sent to the hash-bank lookup: an upload filter's query, not evidence, so smaller.</summary>
+    public long MaxLookupPixels { get; set; } = 16_000_000;
+
     public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     public int MatchDistance { get; set; } = 31;

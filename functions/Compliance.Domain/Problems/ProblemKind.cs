@@ -28,6 +28,7 @@ public enum ProblemKind
     InvalidQuery,
     RouteNotFound,
     MethodNotAllowed,
+    TooManyRequests,
 }
 
 public static class ProblemKinds
@@ -36,5 +37,5 @@ public static class ProblemKinds
     /// Refusals that say "not now" rather than "no": they are not the answer to the request, so they
     /// must never be kept as its idempotent outcome.
     /// </summary>
-    public static bool IsTransient(this ProblemKind kind) => kind is ProblemKind.ConcurrencyConflict or ProblemKind.IdempotentRequestInProgress;
+    public static bool IsTransient(this ProblemKind kind) => kind is ProblemKind.ConcurrencyConflict or ProblemKind.IdempotentRequestInProgress or ProblemKind.TooManyRequests;
 }

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Compliance.Functions.Endpoints;
 
 /// <summary>The bank of PDQ hashes of ordered media, for providers' re-upload filters.</summary>
-public sealed class HashBankFunctions(HttpApi api, MediaService media)
+public sealed class HashBankFunctions(HttpApi api, MediaService media, HashBankLookupLimit limit)
 {
     public const long MaxImageBytes = 20 * 1024 * 1024;
 
@@ -21,6 +21,7 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media)
         CancellationToken cancellationToken) =>
         api.ReadWithBodyAsync(request, MaxImageBytes, async (caller, body, mediaType) =>
         {
+            using var lease = limit.Acquire(caller);
             var matches = mediaType is not null && (mediaType.StartsWith("image/", StringComparison.Ordinal) || mediaType == "application/octet-stream")
                 ? await media.LookupImageAsync(caller, new MemoryStream(body), QueryParameters.Number(request, "maxDistance"), cancellationToken)
                 : await LookupHashAsync(caller, body, cancellationToken);

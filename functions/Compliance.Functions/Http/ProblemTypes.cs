@@ -40,6 +40,7 @@ public sealed record ProblemType(int Status, string Slug, string Title)
         ProblemKind.ConcurrencyConflict => new(409, "concurrency-conflict", "Concurrent update"),
         ProblemKind.InvalidQuery => new(400, "invalid-query", "Invalid query parameter"),
         ProblemKind.RouteNotFound => new(404, "route-not-found", "No such endpoint"),
+        ProblemKind.TooManyRequests => new(429, "too-many-requests", "Too many requests"),
         ProblemKind.MethodNotAllowed => new(405, "method-not-allowed", "Method not allowed"),
         _ => Internal,
     };

@@ -37,6 +37,11 @@ public sealed class ResponseResult(StoredResponse response, bool replayed = fals
             http.Headers.RetryAfter = "5";
         }
 
+        if (response.StatusCode == StatusCodes.Status429TooManyRequests)
+        {
+            http.Headers.RetryAfter = HashBankLookupLimit.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (replayed)
         {
             http.Headers["Idempotent-Replayed"] = "true";
