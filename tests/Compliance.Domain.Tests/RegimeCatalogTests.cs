@@ -89,6 +89,8 @@ public sealed class RegimeCatalogTests
     [InlineData("""{ "regimes": [ { "code": "A", "jurisdiction": "X", "citation": "c", "clock": "PT1H", "preservation": "P6M", "objections": { "boredom": "keeps_running" } } ] }""", "unknown ObjectionGround 'boredom'")]
     [InlineData("""{ "regimes": [ { "code": "A", "jurisdiction": "X", "citation": "c", "clock": "PT1H", "deadline": "PT1H" } ] }""", "not valid JSON")]
     [InlineData("""{ "regimes": [] }""", "defines no regimes")]
+    [InlineData("""{ "regimes": [ { "code": "A", "jurisdiction": "X", "citation": "c", "clock": "PT1H", "preservation": "P6M", "statement": { "category": "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT" } } ] }""", "'STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT', which the DSA Transparency Database does not accept")]
+    [InlineData("""{ "regimes": [ { "code": "A", "jurisdiction": "X", "citation": "c", "clock": "PT1H", "preservation": "P6M", "statement": { "category": "STATEMENT_CATEGORY_CYBER_VIOLENCE", "keywords": ["KEYWORD_NON_CONSENSUAL_ITEMS_DEEPFAKE"] } } ] }""", "'KEYWORD_NON_CONSENSUAL_ITEMS_DEEPFAKE', which the DSA")]
     [InlineData("""{ "regimes": [ { "code": "A", "jurisdiction": "X", "citation": "c", "clock": "PT1H" } ] }""", "A.preservation is required")]
     [InlineData("""{ "regimes": [ { "code": "A", "jurisdiction": "X", "citation": "c", "clock": "PT1H", "preservation": "six months" } ] }""", "A.preservation must be a positive ISO 8601 period")]
     [InlineData("""{ "regimes": [ { "code": "A", "jurisdiction": "X", "citation": "c", "clock": "PT1H", "preservation": "P6M", "clockBasis": "aspiration" } ] }""", "unknown ClockBasis 'aspiration'")]

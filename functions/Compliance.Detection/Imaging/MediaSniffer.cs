@@ -47,5 +47,5 @@ public static class MediaSniffer
         return null;
     }
 
-    public static bool IsVideo(MediaKind kind) => kind is MediaKind.Mp4 or MediaKind.Mov or MediaKind.Webm;
+    public static bool IsVideo(MediaKind kind) => kind.IsVideo();
 }

@@ -86,6 +86,13 @@ public sealed class OrderService(
         return (order, await media.ListAsync(order.OrderId, cancellationToken));
     }
 
+    /// <summary>The statement of reasons, in the DSA Transparency Database's format, for a removed or disabled order.</summary>
+    public async Task<Compliance.Exports.StatementOfReasons> StatementOfReasonsAsync(Caller caller, string orderId, CancellationToken cancellationToken)
+    {
+        var (order, evidence) = await GetWithMediaAsync(caller, orderId, cancellationToken);
+        return Compliance.Exports.StatementOfReasons.For(order, RegimeOf(order), evidence);
+    }
+
     public async Task<(IReadOnlyList<OrderEvent> Events, bool ChainValid)> HistoryAsync(Caller caller, string orderId, CancellationToken cancellationToken)
     {
         var stored = await LoadVisibleAsync(caller, orderId, cancellationToken);

@@ -32,6 +32,11 @@ public enum MediaKind
     Webm,
 }
 
+public static class MediaKinds
+{
+    public static bool IsVideo(this MediaKind kind) => kind is MediaKind.Mp4 or MediaKind.Mov or MediaKind.Webm;
+}
+
 /// <param name="FrameSecond">For video: the second of the frame this hash was taken from.</param>
 /// <param name="Dihedral">
 /// For images: the PDQ of the image after each <see cref="DihedralTransform"/>, in its order (the

@@ -66,6 +66,12 @@ public sealed record LegalRegime(
     /// <summary>By when the requester must be told the outcome (KR: 14 days).</summary>
     public CalendarPeriod? RequesterNoticeWithin { get; init; }
 
+    /// <summary>The DSA Transparency Database category a statement of reasons for this regime's orders files under.</summary>
+    public string StatementCategory { get; init; } = "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE";
+
+    /// <summary>Its keywords (category_specification) in that database's vocabulary.</summary>
+    public IReadOnlyList<string> StatementKeywords { get; init; } = [];
+
     public ClockOnObjection ClockOn(ObjectionGround ground) =>
         Objections.TryGetValue(ground, out var effect) ? effect : ClockOnObjection.KeepsRunning;
 }

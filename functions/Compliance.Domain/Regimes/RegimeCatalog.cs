@@ -77,8 +77,13 @@ public sealed class RegimeCatalog
             LongerPeriodAllowed = entry.LongerPeriodAllowed ?? false,
             RecordsRetention = entry.RecordsRetention is { } retention ? Period(retention, entry.Code, "recordsRetention", source) : null,
             RequesterNoticeWithin = entry.RequesterNoticeWithin is { } notice ? Period(notice, entry.Code, "requesterNoticeWithin", source) : null,
+            StatementCategory = Vocabulary(entry.Statement?.Category ?? "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", Compliance.Exports.TransparencyDatabaseVocabulary.Categories, entry.Code, source),
+            StatementKeywords = (entry.Statement?.Keywords ?? []).Select(k => Vocabulary(k, Compliance.Exports.TransparencyDatabaseVocabulary.Keywords, entry.Code, source)).ToList(),
         };
     }
+
+    private static string Vocabulary(string value, IReadOnlySet<string> allowed, string code, string source) =>
+        allowed.Contains(value) ? value : throw new InvalidOperationException($"Regime file '{source}': {code} names '{value}', which the DSA Transparency Database does not accept.");
 
     private static CalendarPeriod Period(string iso, string code, string field, string source)
     {
@@ -128,7 +133,11 @@ public sealed class RegimeCatalog
         string? ClockBasis = null,
         bool? LongerPeriodAllowed = null,
         string? RecordsRetention = null,
-        string? RequesterNoticeWithin = null);
+        string? RequesterNoticeWithin = null,
+        StatementDefaults? Statement = null);
+
+    /// <summary>Defaults for statements of reasons: the Transparency Database category and keywords.</summary>
+    internal sealed record StatementDefaults(string? Category, List<string>? Keywords);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]

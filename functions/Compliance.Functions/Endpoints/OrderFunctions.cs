@@ -47,6 +47,14 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
             return ApiResponse.Ok(new OrderPageView(page.Orders.Select(OrderView.From).ToList(), page.ContinuationToken));
         }, cancellationToken);
 
+    /// <summary>The DSA Transparency Database statement of reasons for a removed or disabled order, ready to submit.</summary>
+    [Function("GetStatementOfReasons")]
+    public Task<IActionResult> StatementOfReasons(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/statement-of-reasons")] HttpRequest request,
+        string orderId,
+        CancellationToken cancellationToken) =>
+        api.ReadAsync(request, async caller => ApiResponse.Ok(await orders.StatementOfReasonsAsync(caller, orderId, cancellationToken)), cancellationToken);
+
     [Function("GetOrderHistory")]
     public Task<IActionResult> History(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/history")] HttpRequest request,
