@@ -130,11 +130,7 @@ public static class MerkleTree
             if ((fn & 1) == 1 || fn == sn)
             {
                 r = NodeHash(p, r);
-                while ((fn & 1) == 0 && fn != 0)
-                {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
+                ShiftPastRightChildren(ref fn, ref sn);
             }
             else
             {
@@ -196,11 +192,7 @@ public static class MerkleTree
             {
                 fr = NodeHash(c, fr);
                 sr = NodeHash(c, sr);
-                while ((fn & 1) == 0 && fn != 0)
-                {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
+                ShiftPastRightChildren(ref fn, ref sn);
             }
             else
             {
@@ -212,6 +204,16 @@ public static class MerkleTree
         }
 
         return sn == 0 && fr.AsSpan().SequenceEqual(root1) && sr.AsSpan().SequenceEqual(root2);
+    }
+
+    /// <summary>RFC 9162's "right-shift both fn and sn equally until either LSB(fn) is set or fn is 0".</summary>
+    private static void ShiftPastRightChildren(ref ulong fn, ref ulong sn)
+    {
+        while ((fn & 1) == 0 && fn != 0)
+        {
+            fn >>= 1;
+            sn >>= 1;
+        }
     }
 
     /// <summary>The largest power of two smaller than <paramref name="n"/> (n ≥ 2).</summary>

@@ -52,46 +52,50 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
     {
         await RefreshAsync(cancellationToken);
         var disabled = _disabledOrders;
+        // The index guards itself: only the mapping to entries needs the list's lock, so lookups run side by side.
+        var found = new List<(int Id, int Distance)>();
+        foreach (var hex in pdqHashes)
+        {
+            if (PdqHash.TryParse(hex, out var query))
+            {
+                found.AddRange(_index.Query(query, maxDistance));
+            }
+        }
+
         var best = new Dictionary<string, (int Id, int Distance)>(StringComparer.Ordinal);
         lock (_entries)
         {
-            foreach (var hex in pdqHashes)
+            foreach (var (id, distance) in found)
             {
-                if (!PdqHash.TryParse(hex, out var query))
+                var entry = _entries[id];
+                if (disabled.Contains(entry.OrderId))
                 {
                     continue;
                 }
 
-                foreach (var (id, distance) in _index.Query(query, maxDistance))
+                // One answer per banked item: the transform that comes closest.
+                var item = ItemKey(entry);
+                if (!best.TryGetValue(item, out var known) || distance < known.Distance || (distance == known.Distance && entry.Transform < _entries[known.Id].Transform))
                 {
-                    var entry = _entries[id];
-                    if (disabled.Contains(entry.OrderId))
-                    {
-                        continue;
-                    }
-
-                    // One answer per banked item: the transform that comes closest.
-                    var item = ItemKey(entry);
-                    if (!best.TryGetValue(item, out var known) || distance < known.Distance || (distance == known.Distance && entry.Transform < _entries[known.Id].Transform))
-                    {
-                        best[item] = (id, distance);
-                    }
+                    best[item] = (id, distance);
                 }
             }
 
+            // EntryId is a SHA-256: computed once per match, not once per comparison.
             return best.Values
-                .Select(b => new HashBankMatch(_entries[b.Id], b.Distance))
-                .OrderBy(m => m.Distance)
-                .ThenBy(m => m.Entry.EntryId, StringComparer.Ordinal)
+                .Select(b => (Match: new HashBankMatch(_entries[b.Id], b.Distance), _entries[b.Id].EntryId))
+                .OrderBy(m => m.Match.Distance)
+                .ThenBy(m => m.EntryId, StringComparer.Ordinal)
                 .Take(maxMatches)
+                .Select(m => m.Match)
                 .ToList();
         }
     }
 
     public async Task<(IReadOnlyList<HashBankEntry> Entries, string? ContinuationToken)> ExportAsync(DateTimeOffset since, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
-        await RefreshAsync(cancellationToken);
-        var disabled = _disabledOrders;
+        // Only the small list of withdrawn orders: an export must not load the whole bank into memory.
+        var disabled = await ReadDisabledOrdersAsync(cancellationToken);
         var table = await tables.GetAsync(TableNames.HashBank, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Day(since)} and AddedAt ge {since}");
         await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
@@ -146,14 +150,7 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
                 added.ForEach(Remember);
             }
 
-            var disabledTable = await tables.GetAsync(TableNames.HashBankDisabled, cancellationToken);
-            var disabled = new HashSet<string>(StringComparer.Ordinal);
-            await foreach (var row in disabledTable.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
-            {
-                disabled.Add(row.RowKey);
-            }
-
-            _disabledOrders = disabled;
+            _disabledOrders = await ReadDisabledOrdersAsync(cancellationToken);
             _loadedUpTo = now;
             _lastRefresh = now;
         }
@@ -161,6 +158,18 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         {
             _refresh.Release();
         }
+    }
+
+    private async Task<HashSet<string>> ReadDisabledOrdersAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.HashBankDisabled, cancellationToken);
+        var disabled = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            disabled.Add(row.RowKey);
+        }
+
+        return disabled;
     }
 
     private void Remember(HashBankEntry entry)
