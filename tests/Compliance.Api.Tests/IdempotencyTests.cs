@@ -140,21 +140,22 @@ public sealed class IdempotencyTests(HostFixture fixture) : IClassFixture<HostFi
     [Fact]
     public async Task Records_past_their_retention_are_purged_and_fresh_ones_kept()
     {
-        var provider = await Host.RegisterProviderAsync();
-        var store = Host.Services.GetRequiredService<IIdempotencyStore>();
-        await store.PurgeExpiredAsync(CancellationToken.None);
-        await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(provider), "purge-old");
-        Host.FakeClock.Advance(TimeSpan.FromHours(25));
-        var fresh = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(provider, "https://video.example/fresh"), "purge-fresh");
+        // A host of its own: the class's shared host holds other tests' records and a clock they move.
+        await using var host = await ComplianceHost.StartAsync();
+        var provider = await host.RegisterProviderAsync();
+        var store = host.Services.GetRequiredService<IIdempotencyStore>();
+        await host.PostAsync("/api/v1/orders", host.Commission, OrderBody(provider), "purge-old");
+        host.FakeClock.Advance(TimeSpan.FromHours(25));
+        var fresh = await host.PostAsync("/api/v1/orders", host.Commission, OrderBody(provider, "https://video.example/fresh"), "purge-fresh");
 
         // The provider's registration and the first order: both a day old.
         Assert.Equal(2, await store.PurgeExpiredAsync(CancellationToken.None));
 
-        var table = new Azure.Data.Tables.TableClient(ComplianceHost.StorageConnection, Host.TablePrefix + "Idempotency");
+        var table = new Azure.Data.Tables.TableClient(ComplianceHost.StorageConnection, host.TablePrefix + "Idempotency");
         var scope = Uri.EscapeDataString(new Caller(Role.Commission, "test-commission", null).Scope);
         Assert.False((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(scope, "purge-old")).HasValue);
         Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(scope, "purge-fresh")).HasValue);
-        var replay = await Host.PostAsync("/api/v1/orders", Host.Commission, OrderBody(provider, "https://video.example/fresh"), "purge-fresh");
+        var replay = await host.PostAsync("/api/v1/orders", host.Commission, OrderBody(provider, "https://video.example/fresh"), "purge-fresh");
         Assert.Equal(fresh.Text, replay.Text);
     }
 }
