@@ -34,6 +34,10 @@ param deadlineSweepSchedule string = '0 */1 * * * *'
 @description('Flex Consumption scale-out limit.')
 param maximumInstanceCount int = 40
 
+@secure()
+@description('Key for victims\' personal data in cases and their access codes: base64 of 32 random bytes. Kept in Key Vault.')
+param casesKey string
+
 @description('Create the Event Grid subscription for the blob trigger; needs the code deployed first (infra/deploy does both).')
 param deployEventSubscription bool = false
 
@@ -90,6 +94,17 @@ module access 'modules/access.bicep' = {
   }
 }
 
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    vaultName: 'kv${take(environmentName, 6)}${take(suffix, 13)}'
+    principalId: identity.properties.principalId
+    casesKey: casesKey
+    tags: tags
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   dependsOn: [ access ]
@@ -107,6 +122,7 @@ module functionApp 'modules/functionapp.bicep' = {
     authIssuer: authIssuer
     authAudience: authAudience
     deadlineSweepSchedule: deadlineSweepSchedule
+    casesKeySecretUri: keyVault.outputs.casesKeySecretUri
     maximumInstanceCount: maximumInstanceCount
     tags: tags
   }

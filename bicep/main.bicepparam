@@ -5,6 +5,8 @@ param environmentName = 'prod'
 param authAuthority = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0'
 param authIssuer = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0'
 param authAudience = 'api://compliance'
+// From the environment, never from this file: openssl rand -base64 32.
+param casesKey = readEnvironmentVariable('COMPLIANCE_CASES_KEY', '')
 param providerIds = [
   'prov-a'
   'prov-b'

@@ -36,6 +36,9 @@ param authAudience string
 @description('Schedule of the deadline sweep (six-field cron).')
 param deadlineSweepSchedule string
 
+@description('Key Vault secret URI of the cases key (read through a Key Vault reference).')
+param casesKeySecretUri string
+
 @maxValue(1000)
 param maximumInstanceCount int
 
@@ -67,6 +70,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -96,6 +100,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AuditContainer', value: 'audit' }
         { name: 'AuditExportSchedule', value: '0 10 0 * * *' }
         { name: 'IdempotencyPurgeSchedule', value: '0 20 * * * *' }
+        { name: 'CaseErasureSchedule', value: '0 40 3 * * *' }
+        { name: 'Cases__Key', value: '@Microsoft.KeyVault(SecretUri=${casesKeySecretUri})' }
       ]
     }
     functionAppConfig: {

@@ -4,7 +4,7 @@ using Compliance.Infrastructure.Identity;
 
 const string usage = """
     usage:
-      compliance token --role commission|provider|regulator [--provider ID] [--subject NAME] [--minutes N]
+      compliance token --role commission|provider|regulator|support [--provider ID] [--subject NAME] [--minutes N]
         Prints a development bearer token that the local host (infra/run) accepts.
       compliance events tail --subscription NAME [--max N] [--timeout SECONDS] [--topic order-events] [--connection STRING]
         Prints order events from a subscription, one CloudEvent JSON per line (default: the local broker on port 5673,
@@ -56,7 +56,7 @@ namespace Compliance.Cli
             var roleText = line.Required("role");
             if (!Enum.TryParse<Role>(roleText, ignoreCase: true, out var role) || role == Role.System)
             {
-                throw new UsageException("--role must be commission, provider or regulator.");
+                throw new UsageException("--role must be commission, provider, regulator or support.");
             }
 
             var provider = line.Option("provider");

@@ -1,5 +1,7 @@
 using Compliance.Access;
 using Compliance.Application;
+using Compliance.Cases;
+using Compliance.Infrastructure.Cases;
 using Compliance.Functions.Http;
 using Compliance.Infrastructure.Identity;
 using Compliance.Detection;
@@ -66,10 +68,24 @@ public static class ComplianceComposition
         services.AddSingleton<ProviderService>();
         services.AddSingleton<SlaService>();
         services.AddSingleton<DeadlineSweep>();
+        AddCases(services, configuration);
         services.AddSingleton<IAuditArchive>(sp => new BlobAuditArchive(sp.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>(), configuration["AuditContainer"] ?? "audit"));
         services.AddSingleton<AuditLogExporter>();
         services.AddSingleton<HttpApi>();
         return services;
+    }
+
+    private static void AddCases(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(CaseOptions.Section).Get<CaseOptions>() ?? new CaseOptions();
+        options.RefuseDevelopmentKeyOutsideDevelopment(configuration["WEBSITE_SITE_NAME"], configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"]);
+        services.AddSingleton(options);
+        services.AddSingleton<ICaseSecrets, CaseSecrets>();
+        services.AddSingleton<ICaseStore, TableCaseStore>();
+        services.AddSingleton<IMatchReportStore, TableMatchReportStore>();
+        services.AddSingleton<CaseService>();
+        services.AddSingleton<MatchReportService>();
+        services.AddSingleton<CaseStatusLimit>();
     }
 
     private static void AddDetection(IServiceCollection services, IConfiguration configuration)

@@ -14,32 +14,37 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 
     public static TheoryData<string, string, int> Matrix()
     {
-        // caller: anonymous | commission | regulator | owner (the addressed provider) | other (another provider)
+        // caller: anonymous | commission | regulator | owner (the addressed provider) | other (another provider) | support (a victim-support centre)
         var expected = new Dictionary<string, int[]>
         {
-            //                              anon commission regulator owner other
-            ["register-provider"] = [401, 201, 403, 403, 403],
-            ["list-providers"] = [401, 200, 200, 200, 200],
-            ["get-provider"] = [401, 200, 200, 200, 404],
-            ["list-regimes"] = [401, 200, 200, 200, 200],
-            ["issue-order"] = [401, 201, 403, 403, 403],
-            ["list-orders"] = [401, 200, 200, 200, 200],
-            ["get-order"] = [401, 200, 200, 200, 404],
-            ["history"] = [401, 200, 200, 200, 404],
-            ["acknowledge"] = [401, 403, 403, 200, 404],
-            ["confirm"] = [401, 403, 403, 200, 404],
-            ["object"] = [401, 403, 403, 200, 404],
-            ["withdraw"] = [401, 200, 403, 403, 403],
-            ["extend"] = [401, 200, 403, 403, 403],
-            ["clarify"] = [401, 200, 403, 403, 403],
-            ["grounds-ceased"] = [401, 403, 403, 200, 404],
-            ["sla"] = [401, 403, 200, 200, 404],
-            ["create-media-upload"] = [401, 201, 403, 403, 403],
-            ["list-media"] = [401, 200, 200, 200, 404],
-            ["hashbank-lookup"] = [401, 200, 200, 200, 200],
-            ["hashbank-export"] = [401, 200, 200, 200, 200],
+            //                              anon commission regulator owner other support
+            ["register-provider"] = [401, 201, 403, 403, 403, 403],
+            ["list-providers"] = [401, 200, 200, 200, 200, 200],
+            ["get-provider"] = [401, 200, 200, 200, 404, 200],
+            ["list-regimes"] = [401, 200, 200, 200, 200, 200],
+            ["issue-order"] = [401, 201, 403, 403, 403, 403],
+            ["list-orders"] = [401, 200, 200, 200, 200, 403],
+            ["get-order"] = [401, 200, 200, 200, 404, 403],
+            ["history"] = [401, 200, 200, 200, 404, 403],
+            ["acknowledge"] = [401, 403, 403, 200, 404, 403],
+            ["confirm"] = [401, 403, 403, 200, 404, 403],
+            ["object"] = [401, 403, 403, 200, 404, 403],
+            ["withdraw"] = [401, 200, 403, 403, 403, 403],
+            ["extend"] = [401, 200, 403, 403, 403, 403],
+            ["clarify"] = [401, 200, 403, 403, 403, 403],
+            ["grounds-ceased"] = [401, 403, 403, 200, 404, 403],
+            ["sla"] = [401, 403, 200, 200, 404, 403],
+            ["create-media-upload"] = [401, 201, 403, 403, 403, 403],
+            ["list-media"] = [401, 200, 200, 200, 404, 403],
+            ["hashbank-lookup"] = [401, 200, 200, 200, 200, 403],
+            ["hashbank-export"] = [401, 200, 200, 200, 200, 403],
+            ["open-case"] = [401, 403, 403, 403, 403, 201],
+            ["get-case"] = [401, 200, 200, 403, 403, 200],
+            ["close-case"] = [401, 403, 403, 403, 403, 200],
+            ["report-match"] = [401, 403, 403, 201, 201, 403],
+            ["reupload-figures"] = [401, 200, 200, 403, 403, 403],
         };
-        string[] callers = ["anonymous", "commission", "regulator", "owner", "other"];
+        string[] callers = ["anonymous", "commission", "regulator", "owner", "other", "support"];
         var data = new TheoryData<string, string, int>();
         foreach (var (endpoint, statuses) in expected)
         {
@@ -73,8 +78,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             "commission" => Host.Commission,
             "regulator" => Host.Regulator,
             "owner" => Host.Provider(Owner),
+            "support" => Host.Token(Role.Support, subject: Fixture.SupportCentre),
             _ => Host.Provider(Other),
         };
+        var caseBody = new { legalBasis = "KR-TBA-22-5", hashes = new[] { new { pdq = Fixture.BankedPdq } }, locations = new[] { new { providerId = Owner, url = "https://v.example/case" } } };
         var now = Host.Clock.GetUtcNow();
         var reply = endpoint switch
         {
@@ -98,6 +105,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             "list-media" => await Host.GetAsync($"/api/v1/orders/{order}/media", token),
             "hashbank-lookup" => await Host.PostAsync("/api/v1/hashbank/lookup", token, new { pdq = new string('a', 64) }, idempotencyKey: null),
             "hashbank-export" => await Host.GetAsync("/api/v1/hashbank?since=2026-01-01T00:00:00Z", token),
+            "open-case" => await Host.PostAsync("/api/v1/cases", token, caseBody),
+            "get-case" => await Host.GetAsync($"/api/v1/cases/{fixture.CaseId}", token),
+            "close-case" => await Host.PostAsync($"/api/v1/cases/{(await Host.PostAsync("/api/v1/cases", Host.Token(Role.Support, subject: Fixture.SupportCentre), caseBody)).Str("caseId")}/closure", token, new { reason = "done" }),
+            "report-match" => await Host.PostAsync("/api/v1/hashbank/matches", token, new { pdq = Fixture.BankedPdq, action = "blocked", at = now }),
+            "reupload-figures" => await Host.GetAsync("/api/v1/hashbank/matches/figures", token),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 
@@ -145,13 +157,22 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 
     public sealed class Fixture : IAsyncLifetime
     {
+        public const string SupportCentre = "centre-matrix";
+        public const string BankedPdq = "f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0";
+
         public ComplianceHost Host { get; private set; } = null!;
+
+        /// <summary>A case of the support centre, with <see cref="BankedPdq"/> in the bank for match reports.</summary>
+        public string CaseId { get; private set; } = null!;
 
         public async ValueTask InitializeAsync()
         {
             Host = await ComplianceHost.StartAsync();
             await Host.RegisterProviderAsync(Owner);
             await Host.RegisterProviderAsync(Other);
+            var opened = await Host.PostAsync("/api/v1/cases", Host.Token(Role.Support, subject: SupportCentre), new { legalBasis = "KR-TBA-22-5", hashes = new[] { new { pdq = BankedPdq } }, locations = new[] { new { providerId = Owner, url = "https://v.example/matrix" } } });
+            Assert.Equal(201, opened.Status);
+            CaseId = opened.Str("caseId");
         }
 
         public async ValueTask DisposeAsync() => await Host.DisposeAsync();

@@ -15,6 +15,7 @@ public sealed class TemplateTests
         ["69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"] = "Azure Service Bus Data Sender",
         ["4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"] = "Azure Service Bus Data Receiver",
         ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher",
+        ["4633458b-17de-408a-b874-0445c86b69e6"] = "Key Vault Secrets User",
     };
 
     [Fact]
@@ -44,12 +45,29 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public void The_cases_key_is_a_Key_Vault_reference_read_with_the_app_identity_and_only_that_secret_is_readable()
+    {
+        var site = Assert.Single(Template.OfType("Microsoft.Web/sites"));
+        var settings = site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+        Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0})'", settings["Cases__Key"], StringComparison.Ordinal);
+        Assert.Equal("[parameters('identityId')]", site.GetProperty("properties").GetProperty("keyVaultReferenceIdentity").GetString());
+        Assert.Equal("0 40 3 * * *", settings["CaseErasureSchedule"]);
+
+        var vault = Assert.Single(Template.OfType("Microsoft.KeyVault/vaults"));
+        Assert.True(vault.GetProperty("properties").GetProperty("enableRbacAuthorization").GetBoolean());
+        Assert.True(vault.GetProperty("properties").GetProperty("enablePurgeProtection").GetBoolean());
+        var secretRole = Assert.Single(Template.OfType("Microsoft.Authorization/roleAssignments"), a => a.GetProperty("copy").GetProperty("name").GetString() == "onCasesKey");
+        Assert.Contains("Microsoft.KeyVault/vaults/secrets", secretRole.GetProperty("scope").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_role_assignment_is_a_data_plane_role_for_a_service_principal()
     {
         var assignments = Template.OfType("Microsoft.Authorization/roleAssignments").ToList();
 
-        // Four loops over role/scope pairs: storage account, topic, queue, Application Insights.
-        Assert.Equal(["onAppInsights", "onQueue", "onStorage", "onTopic"], assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        // Five loops over role/scope pairs: storage account, topic, queue, Application Insights, the cases key secret.
+        Assert.Equal(["onAppInsights", "onCasesKey", "onQueue", "onStorage", "onTopic"], assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         foreach (var assignment in assignments)
         {
             var properties = assignment.GetProperty("properties");
@@ -57,7 +75,7 @@ public sealed class TemplateTests
             Assert.StartsWith("[guid(", assignment.GetProperty("name").GetString(), StringComparison.Ordinal);
             var role = properties.GetProperty("roleDefinitionId").GetString()!;
             Assert.StartsWith("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ", role, StringComparison.Ordinal);
-            Assert.Matches(@"variables\('(roles|storageRoles)'\)", role);
+            Assert.Matches(@"variables\('(roles|storageRoles|secretsUser)'\)", role);
         }
 
         // Every id the assignments can draw on is in the allowed set, and no other GUID (Owner,

@@ -48,6 +48,9 @@ public sealed class RegimeCatalogTests
         var dsa = catalog.Find("EU-DSA-ART9")!;
         Assert.All(Enum.GetValues<ObjectionGround>(), g => Assert.Equal(ClockOnObjection.KeepsRunning, dsa.ClockOn(g)));
         Assert.Equal(new CalendarPeriod(0, 0, 14), catalog.Find("US-TAKE-IT-DOWN")!.Preservation);
+
+        // Requests by or for the victim: the KR deletion route and TAKE IT DOWN only; authorities' orders are not.
+        Assert.Equal(["KR-TBA-22-5", "US-TAKE-IT-DOWN"], catalog.All.Where(r => r.VictimRequests).Select(r => r.Code).Order(StringComparer.Ordinal));
     }
 
     [Theory]

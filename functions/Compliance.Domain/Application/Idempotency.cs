@@ -1,7 +1,11 @@
 namespace Compliance.Application;
 
 /// <summary>A response kept so that a retried request gets exactly what the first attempt got.</summary>
-public sealed record StoredResponse(int StatusCode, string ContentType, string Body, string? Location, string? ETag);
+public sealed record StoredResponse(int StatusCode, string ContentType, string Body, string? Location, string? ETag)
+{
+    /// <summary>Seconds for Retry-After; only "not now" refusals carry it, and those are never stored.</summary>
+    public int? RetryAfter { get; init; }
+}
 
 /// <summary>Proof that this request holds its idempotency key; needed to record or give up the outcome.</summary>
 public sealed record IdempotencyLease(string Scope, string Key, string Token);

@@ -81,7 +81,8 @@ public sealed class MediaService(
         var result = record with { Status = analysis.Rejection is null ? MediaStatus.Analysed : MediaStatus.Rejected, AnalysedAt = now, Analysis = analysis };
         if (analysis.Rejection is null)
         {
-            await bank.AddAsync(BankEntries(analysis, record, now), cancellationToken);
+            var legalBasis = (await orders.FindAsync(record.ProviderId, orderId, cancellationToken))?.Order.LegalBasis;
+            await bank.AddAsync(BankEntries(analysis, record, legalBasis, now), cancellationToken);
         }
 
         // Each step can be repeated by a re-run after a crash: the event is keyed by media, the
@@ -102,20 +103,29 @@ public sealed class MediaService(
     /// Looks up one PDQ hash, or up to eight (a caller that hashed every orientation itself). One
     /// hash is enough for a rotated or mirrored copy: the bank holds every transform of each image.
     /// </summary>
-    public async Task<IReadOnlyList<BankMatch>> LookupAsync(Caller caller, string? pdq, IReadOnlyList<string?>? pdqs, int? maxDistance, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BankMatch>> LookupAsync(Caller caller, string? pdq, IReadOnlyList<string?>? pdqs, string? md5, int? maxDistance, CancellationToken cancellationToken)
     {
         caller.RequireRole(Role.Provider, Role.Regulator, Role.Commission);
         var check = new RequestValidation();
         var hashes = new List<string>();
-        if ((pdq is null) == (pdqs is null))
+        var md5s = md5 is null ? [] : new List<string> { Md5(check, "md5", md5) };
+        if ((pdq is null) == (pdqs is null) && md5 is null)
         {
-            check.Add("pdq", "give either pdq (one hash) or pdqs (1 to 8 hashes)");
+            check.Add("pdq", "give either pdq (one hash) or pdqs (1 to 8 hashes), or md5");
+        }
+        else if (pdq is not null && pdqs is not null)
+        {
+            check.Add("pdq", "give either pdq (one hash) or pdqs (1 to 8 hashes), not both");
         }
         else if (pdq is not null)
         {
             hashes.Add(Pdq(check, "pdq", pdq));
         }
-        else if (pdqs!.Count is < 1 or > MaxLookupHashes)
+        else if (pdqs is null)
+        {
+            // An MD5 alone: an exact lookup.
+        }
+        else if (pdqs.Count is < 1 or > MaxLookupHashes)
         {
             check.Add("pdqs", $"must list 1 to {MaxLookupHashes} hashes");
         }
@@ -126,7 +136,7 @@ public sealed class MediaService(
 
         var distance = Distance(check, maxDistance);
         check.ThrowIfInvalid();
-        return Disclose(caller, await bank.LookupAsync(hashes, distance, options.MaxMatches, cancellationToken));
+        return Disclose(caller, await bank.LookupAsync(new BankQuery(hashes, md5s, distance, options.MaxMatches, caller.ProviderId), cancellationToken));
     }
 
     /// <summary>Looks an image up in all eight orientations, so a rotated or mirrored copy still matches.</summary>
@@ -142,7 +152,7 @@ public sealed class MediaService(
         }
 
         check.ThrowIfInvalid();
-        return Disclose(caller, await bank.LookupAsync(hashes!, distance, options.MaxMatches, cancellationToken));
+        return Disclose(caller, await bank.LookupAsync(new BankQuery(hashes!, [], distance, options.MaxMatches, caller.ProviderId), cancellationToken));
     }
 
     public async Task<(IReadOnlyList<BankedHash> Entries, string? ContinuationToken)> ExportAsync(Caller caller, DateTimeOffset? since, string? continuationToken, CancellationToken cancellationToken)
@@ -152,25 +162,43 @@ public sealed class MediaService(
         return (entries.Select(e => BankedHash.Disclose(caller, e)).ToList(), next);
     }
 
+    /// <summary>Every page of the export from <paramref name="since"/>, for a file handed to another system whole.</summary>
+    public async Task<IReadOnlyList<BankedHash>> ExportAllAsync(Caller caller, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        var all = new List<BankedHash>();
+        string? token = null;
+        do
+        {
+            (var page, token) = await ExportAsync(caller, since, token, cancellationToken);
+            all.AddRange(page);
+        }
+        while (token is not null);
+        return all;
+    }
+
     /// <summary>
     /// What analysis adds to the bank: every hash of good enough quality, each image in all eight
     /// transforms. A black or flat frame (low quality) is left out, as it would match unrelated media.
     /// </summary>
-    private List<HashBankEntry> BankEntries(MediaAnalysis analysis, MediaRecord record, DateTimeOffset now) =>
+    private List<HashBankEntry> BankEntries(MediaAnalysis analysis, MediaRecord record, string? legalBasis, DateTimeOffset now) =>
         analysis.Hashes
             .Where(h => h.Quality >= options.MinBankQuality)
             .SelectMany(h => (h.Dihedral ?? [h.Pdq]).Select((pdq, transform) =>
-                new HashBankEntry(pdq, h.Quality, record.OrderId, record.ProviderId, record.MediaId, h.FrameSecond, now) { Transform = (DihedralTransform)transform }))
+                new HashBankEntry(pdq, h.Quality, record.OrderId, record.ProviderId, record.MediaId, h.FrameSecond, now) { Transform = (DihedralTransform)transform, LegalBasis = legalBasis }))
             .ToList();
 
     private static List<BankMatch> Disclose(Caller caller, IReadOnlyList<HashBankMatch> matches) =>
         matches.Select(m => new BankMatch(BankedHash.Disclose(caller, m.Entry), m.Distance)).ToList();
 
-    private static string Pdq(RequestValidation check, string field, string? value)
+    internal static string Pdq(RequestValidation check, string field, string? value) => Hex(check, field, value, 64);
+
+    internal static string Md5(RequestValidation check, string field, string? value) => Hex(check, field, value, 32);
+
+    private static string Hex(RequestValidation check, string field, string? value, int length)
     {
-        if (value is null || value.Length != 64 || !value.All(char.IsAsciiHexDigit))
+        if (value is null || value.Length != length || !value.All(char.IsAsciiHexDigit))
         {
-            check.Add(field, "must be 64 hexadecimal characters");
+            check.Add(field, $"must be {length} hexadecimal characters");
             return string.Empty;
         }
 

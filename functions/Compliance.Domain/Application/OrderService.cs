@@ -48,15 +48,34 @@ public sealed class OrderService(
         }
 
         check.ThrowIfInvalid();
-        var regime = regimes.Find(legalBasis) ?? throw new ComplianceProblem(
+        return await IssueCheckedAsync(caller, providerId, RegimeFor(legalBasis), items, reason, request.DueAt, requestKey, cancellationToken);
+    }
+
+    /// <summary>
+    /// Issues the order a victim-support case asks of one provider: the support centre is the
+    /// requester, the case's regime sets the clock (no dueAt of its own).
+    /// </summary>
+    internal Task<TakedownOrder> IssueForCaseAsync(Caller supportCentre, string providerId, LegalRegime regime, IReadOnlyList<OrderItem> items, string requestKey, CancellationToken cancellationToken)
+    {
+        supportCentre.RequireRole(Role.Support);
+        var reason = $"Deletion requested by a victim-support centre on behalf of a victim, under {regime.Code}.";
+        return IssueCheckedAsync(supportCentre, providerId, regime, items, reason, null, requestKey, cancellationToken);
+    }
+
+    internal LegalRegime RegimeFor(string legalBasis) =>
+        regimes.Find(legalBasis) ?? throw new ComplianceProblem(
             ProblemKind.UnknownRegime,
             $"'{legalBasis}' is not a known legal basis.",
             new Dictionary<string, object?> { ["knownRegimes"] = regimes.All.Select(r => r.Code).Order(StringComparer.Ordinal).ToArray() });
+
+    internal async Task RequireProviderAsync(string providerId, CancellationToken cancellationToken) =>
         _ = await providers.FindAsync(providerId, cancellationToken) ?? throw new ComplianceProblem(
             ProblemKind.UnknownProvider, $"Provider '{providerId}' is not registered.");
 
-        var issued = TakedownOrder.Issue(OrderIds.For(requestKey), providerId, regime, items, reason, caller, time.ReceiptTime(), request.DueAt, requestKey);
-
+    private async Task<TakedownOrder> IssueCheckedAsync(Caller caller, string providerId, LegalRegime regime, IReadOnlyList<OrderItem> items, string reason, DateTimeOffset? dueAt, string? requestKey, CancellationToken cancellationToken)
+    {
+        await RequireProviderAsync(providerId, cancellationToken);
+        var issued = TakedownOrder.Issue(OrderIds.For(requestKey), providerId, regime, items, reason, caller, time.ReceiptTime(), dueAt, requestKey);
         // The index entry goes first: a crash in between leaves a stale entry the sweep discards,
         // never an order whose deadline nobody watches.
         await deadlines.ScheduleAsync(issued.Order, cancellationToken);

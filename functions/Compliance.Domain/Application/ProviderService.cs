@@ -33,16 +33,17 @@ public sealed class ProviderService(IProviderDirectory directory, TimeProvider t
         throw new ComplianceProblem(ProblemKind.ProviderExists, $"Provider '{provider.Id}' is already registered with other details.");
     }
 
+    /// <summary>Support centres see the directory too: a case names the providers where the victim's material is.</summary>
     public async Task<IReadOnlyList<Provider>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
-        caller.RequireRole(Role.Commission, Role.Regulator, Role.Provider);
+        caller.RequireRole(Role.Commission, Role.Regulator, Role.Provider, Role.Support);
         var all = await directory.ListAsync(cancellationToken);
         return caller.Role == Role.Provider ? all.Where(p => p.Id == caller.ProviderId).ToList() : all;
     }
 
     public async Task<Provider> GetAsync(Caller caller, string providerId, CancellationToken cancellationToken)
     {
-        caller.RequireRole(Role.Commission, Role.Regulator, Role.Provider);
+        caller.RequireRole(Role.Commission, Role.Regulator, Role.Provider, Role.Support);
         caller.RequireVisible(providerId, "Provider");
         return await directory.FindAsync(providerId, cancellationToken) ?? throw ComplianceProblem.NotFound("Provider");
     }

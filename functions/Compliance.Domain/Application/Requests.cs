@@ -24,3 +24,15 @@ public sealed record RegisterProviderRequest(string? Id, string? Name, string? J
 
 /// <summary>A body with no fields, for commands whose path says everything (an empty body is accepted too).</summary>
 public sealed record EmptyRequest;
+
+/// <param name="Hashes">Each item one of: <c>pdq</c> (with its eight transforms as <c>pdqs</c> instead, if known), <c>md5</c>, or <c>frames</c> (a video's PDQ per second).</param>
+public sealed record OpenCaseRequest(string? LegalBasis, IReadOnlyList<CaseHashRequest?>? Hashes, IReadOnlyList<CaseLocationRequest?>? Locations, string? Note, string? Contact);
+
+public sealed record CaseHashRequest(string? Pdq, IReadOnlyList<string?>? Pdqs, string? Md5, IReadOnlyList<string?>? Frames, int? Quality);
+
+public sealed record CaseLocationRequest(string? ProviderId, string? Url);
+
+public sealed record CloseCaseRequest(string? Reason);
+
+/// <param name="Pdq">The hash of the upload the filter acted on; or name the banked item by <paramref name="EntryId"/>.</param>
+public sealed record MatchReportRequest(string? Pdq, string? EntryId, string? Action, DateTimeOffset? At);

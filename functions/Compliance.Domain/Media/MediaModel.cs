@@ -97,21 +97,42 @@ public sealed record MediaRecord(
 
 public sealed record UploadTicket(string MediaId, Uri UploadUrl, DateTimeOffset ExpiresAt, long MaxBytes);
 
+/// <summary>The banks entries go into: what was ordered down, and what victims asked to have deleted.</summary>
+public static class BankNames
+{
+    public const string Orders = "takedown-orders";
+    public const string VictimRequests = "victim-requests";
+}
+
 /// <summary>
-/// A hash-bank entry: the PDQ of ordered media (or of one of its transforms), with where it came
-/// from. Disabled entries (their order was withdrawn) stay on record but no longer match.
+/// A hash-bank entry: the PDQ (or, for a victim's file, the MD5) of ordered media or of one of its
+/// transforms, with where it came from: an order's media, or a victim-support case. Disabled
+/// entries (their order was withdrawn) stay on record but no longer match.
 /// </summary>
-public sealed record HashBankEntry(string Pdq, int Quality, string OrderId, string ProviderId, string MediaId, int? FrameSecond, DateTimeOffset AddedAt)
+/// <param name="MediaId">The banked item: a media id, or for a case the case's item id.</param>
+public sealed record HashBankEntry(string Pdq, int? Quality, string OrderId, string ProviderId, string MediaId, int? FrameSecond, DateTimeOffset AddedAt)
 {
     public DihedralTransform Transform { get; init; }
 
     public bool Disabled { get; init; }
 
+    /// <summary>The victim-support case that banked it; null for an order's media.</summary>
+    public string? CaseId { get; init; }
+
+    public string Bank { get; init; } = BankNames.Orders;
+
+    /// <summary>The legal basis of the order or case it came from: a provider's filter needs it to act.</summary>
+    public string? LegalBasis { get; init; }
+
+    /// <summary>MD5 (hex) of a victim's file, for an exact match; such an entry has no PDQ.</summary>
+    public string? Md5 { get; init; }
+
     /// <summary>
-    /// Names the banked item (media and frame) without saying whose order it came from: other
-    /// providers see only this, and can still report which entry stopped an upload.
+    /// Names the banked item (media and frame) without saying whose order or which case it came
+    /// from: other providers see only this, and can still report which entry stopped an upload.
+    /// Computed once: lookups filter on it.
     /// </summary>
-    public string EntryId => "hb-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{MediaId}|{FrameSecond}")))[..20];
+    public string EntryId { get; } = "hb-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{MediaId}|{FrameSecond}")))[..20];
 }
 
 public sealed record HashBankMatch(HashBankEntry Entry, int Distance);

@@ -29,15 +29,27 @@ public interface IMediaAnalyser
     Task<MediaAnalysis> AnalyseAsync(Stream content, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A lookup: PDQ hashes (a rotated or mirrored copy matches one of the banked transforms), MD5s for
+/// exact matches, and the provider whose filter asks (entries it reported as false positives stay out for it).
+/// </summary>
+public sealed record BankQuery(IReadOnlyList<string> Pdqs, IReadOnlyList<string> Md5s, int MaxDistance, int MaxMatches, string? ForProviderId);
+
 public interface IHashBank
 {
     Task AddAsync(IReadOnlyList<HashBankEntry> entries, CancellationToken cancellationToken);
 
-    /// <summary>Each banked item at most once (its closest transform), closest first, at most <paramref name="maxMatches"/>; disabled entries never.</summary>
-    Task<IReadOnlyList<HashBankMatch>> LookupAsync(IReadOnlyList<string> pdqHashes, int maxDistance, int maxMatches, CancellationToken cancellationToken);
+    /// <summary>Each banked item at most once (its closest transform), closest first, at most <c>MaxMatches</c>; disabled entries never.</summary>
+    Task<IReadOnlyList<HashBankMatch>> LookupAsync(BankQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The banked item (its original transform) under an entry id.</summary>
+    Task<HashBankEntry?> FindAsync(string entryId, CancellationToken cancellationToken);
 
     /// <summary>Stops the entries of an order from matching (its order was withdrawn); they stay in the export, marked disabled.</summary>
     Task DisableOrderAsync(string orderId, CancellationToken cancellationToken);
+
+    /// <summary>Stops one banked item from matching for one provider (it reported a false positive), as HMA's per-hash disable does.</summary>
+    Task DisableForProviderAsync(string providerId, string entryId, CancellationToken cancellationToken);
 
     Task<(IReadOnlyList<HashBankEntry> Entries, string? ContinuationToken)> ExportAsync(DateTimeOffset since, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }

@@ -20,6 +20,9 @@ public sealed class ComplianceProblem : Exception
 
     public IReadOnlyDictionary<string, object?> Extensions { get; }
 
+    /// <summary>For a "not now" refusal: when to try again (sent as Retry-After).</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public static ComplianceProblem NotFound(string what) => new(ProblemKind.NotFound, $"{what} was not found.");
 
     public static ComplianceProblem Forbidden(string detail) => new(ProblemKind.Forbidden, detail);

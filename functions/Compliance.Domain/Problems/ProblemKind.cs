@@ -29,6 +29,8 @@ public enum ProblemKind
     RouteNotFound,
     MethodNotAllowed,
     TooManyRequests,
+    RegimeNotForVictims,
+    NoBankMatch,
 }
 
 public static class ProblemKinds

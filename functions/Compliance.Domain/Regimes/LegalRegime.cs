@@ -63,6 +63,12 @@ public sealed record LegalRegime(
     /// <summary>How long report records and filtering logs must be kept (KR: three years).</summary>
     public CalendarPeriod? RecordsRetention { get; init; }
 
+    /// <summary>
+    /// Whether the victim, or a body acting for them, may make the request (KR TBA Art. 22-5, US TAKE
+    /// IT DOWN): only such regimes take victim-support cases.
+    /// </summary>
+    public bool VictimRequests { get; init; }
+
     /// <summary>By when the requester must be told the outcome (KR: 14 days).</summary>
     public CalendarPeriod? RequesterNoticeWithin { get; init; }
 

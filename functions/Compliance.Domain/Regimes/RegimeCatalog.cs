@@ -75,6 +75,7 @@ public sealed class RegimeCatalog
         {
             ClockBasis = entry.ClockBasis is null ? ClockBasis.Statutory : ParseName<ClockBasis>(entry.ClockBasis, entry.Code, source),
             LongerPeriodAllowed = entry.LongerPeriodAllowed ?? false,
+            VictimRequests = entry.VictimRequests ?? false,
             RecordsRetention = entry.RecordsRetention is { } retention ? Period(retention, entry.Code, "recordsRetention", source) : null,
             RequesterNoticeWithin = entry.RequesterNoticeWithin is { } notice ? Period(notice, entry.Code, "requesterNoticeWithin", source) : null,
             StatementCategory = Vocabulary(entry.Statement?.Category ?? "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", Compliance.Exports.TransparencyDatabaseVocabulary.Categories, entry.Code, source),
@@ -134,7 +135,8 @@ public sealed class RegimeCatalog
         bool? LongerPeriodAllowed = null,
         string? RecordsRetention = null,
         string? RequesterNoticeWithin = null,
-        StatementDefaults? Statement = null);
+        StatementDefaults? Statement = null,
+        bool? VictimRequests = null);
 
     /// <summary>Defaults for statements of reasons: the Transparency Database category and keywords.</summary>
     internal sealed record StatementDefaults(string? Category, List<string>? Keywords);

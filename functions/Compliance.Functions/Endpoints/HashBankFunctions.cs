@@ -34,6 +34,13 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media, HashBankL
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
         {
+            if (QueryParameters.Text(request, "format") is { } format)
+            {
+                return format == "threatexchange"
+                    ? new ApiResponse(200, Compliance.Exports.SignalExchangeFile.Write(await media.ExportAllAsync(caller, QueryParameters.Time(request, "since"), cancellationToken)), ContentType: ApiResponse.PlainText)
+                    : throw new Compliance.Problems.ComplianceProblem(Compliance.Problems.ProblemKind.InvalidQuery, "format must be threatexchange, or left out for JSON.");
+            }
+
             var (entries, next) = await media.ExportAsync(caller, QueryParameters.Time(request, "since"), QueryParameters.Text(request, "continuationToken"), cancellationToken);
             return ApiResponse.Ok(new { entries = entries.Select(BankedHashView.From), continuationToken = next });
         }, cancellationToken);
@@ -41,6 +48,6 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media, HashBankL
     private Task<IReadOnlyList<Compliance.HashBank.BankMatch>> LookupHashAsync(Compliance.Access.Caller caller, byte[] body, CancellationToken cancellationToken)
     {
         var lookup = HttpApi.ParseJson<HashLookupRequest>(body);
-        return media.LookupAsync(caller, lookup.Pdq, lookup.Pdqs, lookup.MaxDistance, cancellationToken);
+        return media.LookupAsync(caller, lookup.Pdq, lookup.Pdqs, lookup.Md5, lookup.MaxDistance, cancellationToken);
     }
 }

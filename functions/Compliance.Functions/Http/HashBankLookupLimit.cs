@@ -48,7 +48,7 @@ public sealed class HashBankLookupLimit(HashBankLookupOptions options) : IDispos
         }
 
         lease.Dispose();
-        throw new ComplianceProblem(ProblemKind.TooManyRequests, $"Too many hash-bank lookups from this caller; retry after {RetryAfterSeconds} s.");
+        throw new ComplianceProblem(ProblemKind.TooManyRequests, $"Too many hash-bank lookups from this caller; retry after {RetryAfterSeconds} s.") { RetryAfterSeconds = RetryAfterSeconds };
     }
 
     public void Dispose() => _limiter.Dispose();

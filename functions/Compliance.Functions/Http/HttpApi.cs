@@ -78,7 +78,7 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
         });
 
     public static StoredResponse Problem(HttpRequest request, ComplianceProblem problem) =>
-        Problem(request, ProblemType.For(problem.Kind), problem.Detail, problem.Extensions);
+        Problem(request, ProblemType.For(problem.Kind), problem.Detail, problem.Extensions) with { RetryAfter = problem.RetryAfterSeconds };
 
     public static StoredResponse Problem(HttpRequest request, ProblemType type, string detail, IReadOnlyDictionary<string, object?>? extensions = null)
     {

@@ -61,38 +61,40 @@ public sealed record MediaView(
 
 public sealed record MediaSummaryView(string MediaId, MediaStatus Status);
 
-/// <summary>A banked hash as the caller may see it: attribution only for the commission, regulators and the order's own provider.</summary>
-public sealed record BankedHashView(
+/// <summary>
+/// A banked hash as the caller may see it: attribution only for the commission and regulators
+/// (and an order's own provider); a case id never reaches a provider.
+/// </summary>
+public record BankedHashView(
     string EntryId,
-    string Pdq,
-    int Quality,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Pdq,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Md5,
+    int? Quality,
     DihedralTransform Transform,
     int? FrameSecond,
     DateTimeOffset AddedAt,
     bool Disabled,
+    string Bank,
+    string? LegalBasis,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OrderId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ProviderId,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MediaId)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MediaId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CaseId)
 {
     public static BankedHashView From(BankedHash h) =>
-        new(h.EntryId, h.Pdq, h.Quality, h.Transform, h.FrameSecond, h.AddedAt, h.Disabled, h.Attribution?.OrderId, h.Attribution?.ProviderId, h.Attribution?.MediaId);
+        new(h.EntryId, h.Pdq, h.Md5, h.Quality, h.Transform, h.FrameSecond, h.AddedAt, h.Disabled, h.Bank, h.LegalBasis, h.Attribution?.OrderId, h.Attribution?.ProviderId, h.Attribution?.MediaId, h.Attribution?.CaseId);
 }
 
-/// <param name="Transform">Which transform of the banked item the query resembles.</param>
-public sealed record HashBankMatchView(
-    string EntryId,
-    string Pdq,
-    int Quality,
-    int Distance,
-    DihedralTransform Transform,
-    int? FrameSecond,
-    DateTimeOffset AddedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OrderId,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ProviderId,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MediaId)
+/// <summary>A banked item a lookup found: the banked hash as the caller may see it, and how far the query is from it.</summary>
+/// <remarks><c>transform</c> says which transform of the banked item the query resembles.</remarks>
+public sealed record HashBankMatchView : BankedHashView
 {
-    public static HashBankMatchView From(BankMatch m) =>
-        new(m.Item.EntryId, m.Item.Pdq, m.Item.Quality, m.Distance, m.Item.Transform, m.Item.FrameSecond, m.Item.AddedAt, m.Item.Attribution?.OrderId, m.Item.Attribution?.ProviderId, m.Item.Attribution?.MediaId);
+    private HashBankMatchView(BankedHashView item, int distance)
+        : base(item) => Distance = distance;
+
+    public int Distance { get; }
+
+    public static HashBankMatchView From(BankMatch m) => new(BankedHashView.From(m.Item), m.Distance);
 }
 
-public sealed record HashLookupRequest(string? Pdq, IReadOnlyList<string?>? Pdqs, int? MaxDistance);
+public sealed record HashLookupRequest(string? Pdq, IReadOnlyList<string?>? Pdqs, string? Md5, int? MaxDistance);

@@ -41,6 +41,8 @@ public sealed record ProblemType(int Status, string Slug, string Title)
         ProblemKind.InvalidQuery => new(400, "invalid-query", "Invalid query parameter"),
         ProblemKind.RouteNotFound => new(404, "route-not-found", "No such endpoint"),
         ProblemKind.TooManyRequests => new(429, "too-many-requests", "Too many requests"),
+        ProblemKind.RegimeNotForVictims => new(422, "regime-not-for-victims", "Legal basis takes no requests by or for victims"),
+        ProblemKind.NoBankMatch => new(422, "no-bank-match", "No banked item matches"),
         ProblemKind.MethodNotAllowed => new(405, "method-not-allowed", "Method not allowed"),
         _ => Internal,
     };

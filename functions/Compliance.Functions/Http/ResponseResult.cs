@@ -37,9 +37,9 @@ public sealed class ResponseResult(StoredResponse response, bool replayed = fals
             http.Headers.RetryAfter = "5";
         }
 
-        if (response.StatusCode == StatusCodes.Status429TooManyRequests)
+        if (response.RetryAfter is { } seconds)
         {
-            http.Headers.RetryAfter = HashBankLookupLimit.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (replayed)

@@ -85,7 +85,7 @@ public sealed partial class JwtCallerAuthenticator : ICallerAuthenticator
         var roles = identity.FindAll("role").Concat(identity.FindAll("roles")).Select(c => c.Value).ToList();
         var role = roles.Count == 1 && Enum.TryParse<Role>(roles[0], ignoreCase: true, out var parsed) && parsed != Role.System
             ? parsed
-            : throw ComplianceProblem.Forbidden("The bearer token must carry exactly one role: commission, provider or regulator.");
+            : throw ComplianceProblem.Forbidden("The bearer token must carry exactly one role: commission, provider, regulator or support.");
         string? providerId = null;
         if (role == Role.Provider)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Azure.Data.Tables;
 using Compliance.Detection.Hashing;
 using Compliance.Infrastructure.Storage;
@@ -10,8 +11,9 @@ namespace Compliance.Infrastructure.Media;
 /// The hash bank: entries persisted in Table Storage (partitioned by the day they were added, so
 /// exports read forward from a date), served from an in-memory multi-index table. Each instance
 /// loads the bank once and then picks up entries added elsewhere every few seconds. Withdrawn
-/// orders are listed in a small table of their own, read whole at every refresh, because their
-/// entries sit in old day partitions that a refresh no longer reads.
+/// orders, and the items each provider reported as false positives, are listed in a small table of
+/// their own, read whole at every refresh, because their entries sit in old day partitions that a
+/// refresh no longer reads.
 /// </summary>
 public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : IHashBank, IDisposable
 {
@@ -21,7 +23,10 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
     private readonly MultiIndexHashTable _index = new();
     private readonly List<HashBankEntry> _entries = [];
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
-    private volatile HashSet<string> _disabledOrders = new(StringComparer.Ordinal);
+    private readonly List<int> _entryOfIndexId = [];
+    private readonly Dictionary<string, List<int>> _byMd5 = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _byEntryId = new(StringComparer.Ordinal);
+    private volatile DisabledEntries _disabled = DisabledEntries.None;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private DateTimeOffset? _loadedUpTo;
     private DateTimeOffset _lastRefresh;
@@ -48,59 +53,74 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         }
     }
 
-    public async Task<IReadOnlyList<HashBankMatch>> LookupAsync(IReadOnlyList<string> pdqHashes, int maxDistance, int maxMatches, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HashBankMatch>> LookupAsync(BankQuery query, CancellationToken cancellationToken)
     {
         await RefreshAsync(cancellationToken);
-        var disabled = _disabledOrders;
+        var disabled = _disabled;
         // The index guards itself: only the mapping to entries needs the list's lock, so lookups run side by side.
-        var found = new List<(int Id, int Distance)>();
-        foreach (var hex in pdqHashes)
+        var near = new List<(int IndexId, int Distance)>();
+        foreach (var hex in query.Pdqs)
         {
-            if (PdqHash.TryParse(hex, out var query))
+            if (PdqHash.TryParse(hex, out var hash))
             {
-                found.AddRange(_index.Query(query, maxDistance));
+                near.AddRange(_index.Query(hash, query.MaxDistance));
             }
         }
 
         var best = new Dictionary<string, (int Id, int Distance)>(StringComparer.Ordinal);
         lock (_entries)
         {
+            var found = near.Select(n => (Id: _entryOfIndexId[n.IndexId], n.Distance)).ToList();
+            foreach (var md5 in query.Md5s)
+            {
+                if (_byMd5.TryGetValue(md5, out var ids))
+                {
+                    found.AddRange(ids.Select(id => (id, 0)));
+                }
+            }
+
             foreach (var (id, distance) in found)
             {
                 var entry = _entries[id];
-                if (disabled.Contains(entry.OrderId))
+                if (disabled.Excludes(entry, query.ForProviderId))
                 {
                     continue;
                 }
 
                 // One answer per banked item: the transform that comes closest.
-                var item = ItemKey(entry);
-                if (!best.TryGetValue(item, out var known) || distance < known.Distance || (distance == known.Distance && entry.Transform < _entries[known.Id].Transform))
+                if (!best.TryGetValue(entry.EntryId, out var known) || distance < known.Distance || (distance == known.Distance && entry.Transform < _entries[known.Id].Transform))
                 {
-                    best[item] = (id, distance);
+                    best[entry.EntryId] = (id, distance);
                 }
             }
 
-            // EntryId is a SHA-256: computed once per match, not once per comparison.
             return best.Values
-                .Select(b => (Match: new HashBankMatch(_entries[b.Id], b.Distance), _entries[b.Id].EntryId))
-                .OrderBy(m => m.Match.Distance)
-                .ThenBy(m => m.EntryId, StringComparer.Ordinal)
-                .Take(maxMatches)
-                .Select(m => m.Match)
+                .OrderBy(b => b.Distance)
+                .ThenBy(b => _entries[b.Id].EntryId, StringComparer.Ordinal)
+                .Take(query.MaxMatches)
+                .Select(b => new HashBankMatch(_entries[b.Id], b.Distance))
                 .ToList();
+        }
+    }
+
+    public async Task<HashBankEntry?> FindAsync(string entryId, CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken);
+        lock (_entries)
+        {
+            return _byEntryId.TryGetValue(entryId, out var id) ? _entries[id] : null;
         }
     }
 
     public async Task<(IReadOnlyList<HashBankEntry> Entries, string? ContinuationToken)> ExportAsync(DateTimeOffset since, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
         // Only the small list of withdrawn orders: an export must not load the whole bank into memory.
-        var disabled = await ReadDisabledOrdersAsync(cancellationToken);
+        var disabled = await ReadDisabledAsync(cancellationToken);
         var table = await tables.GetAsync(TableNames.HashBank, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Day(since)} and AddedAt ge {since}");
         await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
         {
-            return (page.Values.Select(ToEntry).Select(e => e with { Disabled = disabled.Contains(e.OrderId) }).ToList(), page.ContinuationToken);
+            return (page.Values.Select(ToEntry).Select(e => e with { Disabled = disabled.Orders.Contains(e.OrderId) }).ToList(), page.ContinuationToken);
         }
 
         return ([], null);
@@ -109,8 +129,16 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
     public async Task DisableOrderAsync(string orderId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.HashBankDisabled, cancellationToken);
-        await table.UpsertEntityAsync(new TableEntity("order", orderId) { ["DisabledAt"] = time.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
-        _disabledOrders = new HashSet<string>(_disabledOrders, StringComparer.Ordinal) { orderId };
+        await table.UpsertEntityAsync(new TableEntity(DisabledEntries.OrderPartition, orderId) { ["DisabledAt"] = time.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
+        _disabled = _disabled with { Orders = new HashSet<string>(_disabled.Orders, StringComparer.Ordinal) { orderId } };
+    }
+
+    public async Task DisableForProviderAsync(string providerId, string entryId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.HashBankDisabled, cancellationToken);
+        var key = DisabledEntries.ProviderKey(providerId, entryId);
+        await table.UpsertEntityAsync(new TableEntity(DisabledEntries.ProviderPartition, key) { ["DisabledAt"] = time.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
+        _disabled = _disabled with { ForProvider = new HashSet<string>(_disabled.ForProvider, StringComparer.Ordinal) { key } };
     }
 
     public void Dispose()
@@ -150,7 +178,7 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
                 added.ForEach(Remember);
             }
 
-            _disabledOrders = await ReadDisabledOrdersAsync(cancellationToken);
+            _disabled = await ReadDisabledAsync(cancellationToken);
             _loadedUpTo = now;
             _lastRefresh = now;
         }
@@ -160,25 +188,46 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         }
     }
 
-    private async Task<HashSet<string>> ReadDisabledOrdersAsync(CancellationToken cancellationToken)
+    private async Task<DisabledEntries> ReadDisabledAsync(CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.HashBankDisabled, cancellationToken);
-        var disabled = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
+        var orders = new HashSet<string>(StringComparer.Ordinal);
+        var forProvider = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
-            disabled.Add(row.RowKey);
+            (row.PartitionKey == DisabledEntries.ProviderPartition ? forProvider : orders).Add(row.RowKey);
         }
 
-        return disabled;
+        return new DisabledEntries(orders, forProvider);
     }
 
     private void Remember(HashBankEntry entry)
     {
-        if (_keys.Add(Key(entry)) && PdqHash.TryParse(entry.Pdq, out var hash))
+        if (!_keys.Add(Key(entry)))
         {
-            var id = _index.Add(hash);
+            return;
+        }
+
+        if (entry.Md5 is { } md5)
+        {
             _entries.Add(entry);
-            System.Diagnostics.Debug.Assert(id == _entries.Count - 1, "index positions follow the entry list");
+            (CollectionsMarshal.GetValueRefOrAddDefault(_byMd5, md5, out _) ??= []).Add(_entries.Count - 1);
+        }
+        else if (PdqHash.TryParse(entry.Pdq, out var hash))
+        {
+            _entries.Add(entry);
+            var id = _index.Add(hash);
+            System.Diagnostics.Debug.Assert(id == _entryOfIndexId.Count, "index ids are handed out in order");
+            _entryOfIndexId.Add(_entries.Count - 1);
+        }
+        else
+        {
+            return;
+        }
+
+        if (entry.Transform == DihedralTransform.Original)
+        {
+            _byEntryId.TryAdd(entry.EntryId, _entries.Count - 1);
         }
     }
 
@@ -200,6 +249,10 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
             ["MediaId"] = entry.MediaId,
             ["AddedAt"] = entry.AddedAt,
             ["Transform"] = entry.Transform.ToString(),
+            ["Bank"] = entry.Bank,
+            ["LegalBasis"] = entry.LegalBasis,
+            ["CaseId"] = entry.CaseId,
+            ["Md5"] = entry.Md5,
         };
         if (entry.FrameSecond is { } frame)
         {
@@ -211,7 +264,7 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
 
     private static HashBankEntry ToEntry(TableEntity e) => new(
         e.GetString("Pdq"),
-        e.GetInt32("Quality") ?? 0,
+        e.GetInt32("Quality"),
         e.GetString("OrderId"),
         e.GetString("ProviderId"),
         e.GetString("MediaId"),
@@ -219,5 +272,27 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         e.GetDateTimeOffset("AddedAt") ?? default)
     {
         Transform = Enum.TryParse<DihedralTransform>(e.GetString("Transform"), out var transform) ? transform : DihedralTransform.Original,
+        Bank = e.GetString("Bank") ?? BankNames.Orders,
+        LegalBasis = e.GetString("LegalBasis"),
+        CaseId = e.GetString("CaseId"),
+        Md5 = e.GetString("Md5"),
     };
+
+    /// <summary>
+    /// What no longer matches: entries of withdrawn orders for everyone, and items a provider
+    /// reported as false positives for that provider only.
+    /// </summary>
+    private sealed record DisabledEntries(HashSet<string> Orders, HashSet<string> ForProvider)
+    {
+        public const string OrderPartition = "order";
+        public const string ProviderPartition = "provider";
+
+        public static readonly DisabledEntries None = new(new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
+
+        public static string ProviderKey(string providerId, string entryId) => $"{providerId}|{entryId}";
+
+        public bool Excludes(HashBankEntry entry, string? providerId) =>
+            (entry.CaseId is null && Orders.Contains(entry.OrderId))
+            || (providerId is not null && ForProvider.Contains(ProviderKey(providerId, entry.EntryId)));
+    }
 }

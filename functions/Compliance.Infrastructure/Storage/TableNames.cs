@@ -12,4 +12,6 @@ public static class TableNames
     public const string HashBank = "HashBank";
     public const string HashBankDisabled = "HashBankDisabled";
     public const string BlobReceipts = "BlobReceipts";
+    public const string Cases = "Cases";
+    public const string MatchReports = "MatchReports";
 }
