@@ -10,7 +10,7 @@ internal sealed class CommandLine
     public IReadOnlyList<string> Words { get; }
 
     /// <summary>Options that take no value.</summary>
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "dihedral" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "dihedral", "frames" };
 
     public bool Flag(string name) => Option(name) == "true";
 

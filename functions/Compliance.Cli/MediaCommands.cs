@@ -62,13 +62,53 @@ internal static class MediaCommands
         return failed == 0 ? 0 : 1;
     }
 
+    /// <summary>The hash of each frame at 1 fps, decoded and hashed exactly as the pipeline does.</summary>
+    public static async Task<int> HashFramesAsync(CommandLine line, TextWriter output, TextWriter errors)
+    {
+        var files = line.Words.Skip(1).ToList();
+        if (files.Count == 0)
+        {
+            throw new UsageException("hash --frames needs at least one video.");
+        }
+
+        var failed = 0;
+        var options = new MediaOptions();
+        var video = new VideoFrames();
+        foreach (var file in files)
+        {
+            var work = Directory.CreateTempSubdirectory("compliance-frames-");
+            try
+            {
+                var count = 0;
+                await foreach (var (second, frame) in video.DecodeAsync(Path.GetFullPath(file), work.FullName, options.MaxVideoFrames, options.MaxPixels, CancellationToken.None))
+                {
+                    var result = PdqHasher.Hash(frame);
+                    await output.WriteLineAsync($"{result.Hash.ToHex()} {result.Quality} {file} {second}");
+                    count++;
+                }
+
+                if (count == 0)
+                {
+                    await errors.WriteLineAsync($"{file}: not a decodable video");
+                    failed++;
+                }
+            }
+            finally
+            {
+                work.Delete(recursive: true);
+            }
+        }
+
+        return failed == 0 ? 0 : 1;
+    }
+
     public static async Task<int> DetectAsync(CommandLine line, TextWriter output)
     {
         var file = line.Words.Count > 1 ? line.Words[1] : throw new UsageException("detect needs a file.");
         var models = line.Option("models") ?? Path.Combine(AppContext.BaseDirectory, "models");
         var detection = new DetectionOptions();
         using var faces = new BlazeFaceDetector(ModelManifest.Load(Path.Combine(models, detection.FaceModel)), detection.IntraOpThreads);
-        var classifierFiles = line.Option("classifiers")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? ["blazeface-front.model.json"];
+        var classifierFiles = line.Option("classifiers")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
         var classifiers = classifierFiles.Select(c => new OnnxClassifier(ModelManifest.Load(Path.Combine(models, c)), detection.IntraOpThreads)).ToList();
         try
         {

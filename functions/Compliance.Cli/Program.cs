@@ -12,6 +12,9 @@ const string usage = """
       compliance hash [--dihedral] FILE...
         Prints "<64 hex PDQ> <quality> <path>" for each image, as the pipeline stores them; with --dihedral
         eight lines per image, each ending in its transform (original, rotate90, ..., flip_minus1).
+      compliance hash --frames VIDEO...
+        Prints "<64 hex PDQ> <quality> <path> <second>" for each frame at one per second, as the pipeline
+        banks a video: the "frames" of a video lookup or of a victim's case.
       compliance bank query --haystack FILE --needles FILE [--max-distance 31]
         Meta's mih-query format (one hex hash per line, optionally ",metadata"); prints one line per match:
         "<needle hex>,<match hex>,<distance>,<haystack metadata>", using the service's in-memory index.
@@ -27,6 +30,8 @@ try
         case "token":
             Console.WriteLine(DevelopmentTokenCommand.Run(line, TimeProvider.System));
             return 0;
+        case "hash" when line.Flag("frames"):
+            return await MediaCommands.HashFramesAsync(line, Console.Out, Console.Error);
         case "hash":
             return MediaCommands.Hash(line, Console.Out, Console.Error);
         case "detect":

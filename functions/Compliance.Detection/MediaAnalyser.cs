@@ -106,27 +106,20 @@ public sealed class MediaAnalyser(BlazeFaceDetector faces, IReadOnlyList<OnnxCla
                 return Rejected(kind, RejectionReason.TooLong, $"{duration:F0} s exceeds the {options.MaxVideoSeconds:F0}-second limit", data.Length) with { DurationSeconds = duration };
             }
 
-            var frames = await video.ExtractAsync(input, work.FullName, options.MaxVideoFrames, cancellationToken);
-            if (frames.Count == 0)
-            {
-                return Rejected(kind, RejectionReason.DecodeFailed, "no frame could be decoded", data.Length) with { DurationSeconds = duration };
-            }
-
             var hashes = new List<MediaHash>();
             var faceFindings = new List<FaceFinding>();
             int? width = null, height = null;
-            for (var second = 0; second < frames.Count; second++)
+            await foreach (var (second, frame) in video.DecodeAsync(input, work.FullName, options.MaxVideoFrames, options.MaxPixels, cancellationToken))
             {
-                var frame = ImageDecoder.Decode(await File.ReadAllBytesAsync(frames[second], cancellationToken), options.MaxPixels).Image;
-                if (frame is null)
-                {
-                    continue;
-                }
-
                 (width, height) = (frame.Width, frame.Height);
                 var pdq = PdqHasher.Hash(frame);
                 hashes.Add(new MediaHash(pdq.Hash.ToHex(), pdq.Quality, second));
                 faceFindings.AddRange(faces.Detect(frame).Select(f => new FaceFinding(Math.Round(f.X, 1), Math.Round(f.Y, 1), Math.Round(f.Width, 1), Math.Round(f.Height, 1), Math.Round(f.Score, 4), second)));
+            }
+
+            if (hashes.Count == 0)
+            {
+                return Rejected(kind, RejectionReason.DecodeFailed, "no frame could be decoded", data.Length) with { DurationSeconds = duration };
             }
 
             return new MediaAnalysis(kind, null, null, data.Length, width, height, duration, hashes, faceFindings, new ProvenanceFinding(false, false, null, []), []);

@@ -189,7 +189,15 @@ public sealed class OrderEventTests
     [Fact]
     public async Task Detection_results_become_events_for_the_provider()
     {
-        await using var host = await StartAsync("md-a");
+        // A host with a classifier configured (the tests' own model, flagging anything not black).
+        var models = Directory.CreateTempSubdirectory("compliance-models-");
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "models")))
+        {
+            File.Copy(file, Path.Combine(models.FullName, Path.GetFileName(file)));
+        }
+
+        Compliance.Detection.Tests.TinyOnnxModel.WriteMeanBrightness(models.FullName, threshold: 0.05);
+        await using var host = await StartWithAsync(["--Detection:ModelDirectory", models.FullName, "--Detection:Classifiers:0", Compliance.Detection.Tests.TinyOnnxModel.Name + ".model.json"], "md-a");
         var order = (await host.IssueAsync("md-a")).GetProperty("orderId").GetString()!;
         var ticket = await host.PostAsync($"/api/v1/orders/{order}/media", host.Commission, null);
         var media = ticket.Str("mediaId");
@@ -207,7 +215,7 @@ public sealed class OrderEventTests
         var data = events[1].GetProperty("data");
         Assert.Equal(media, data.GetProperty("mediaId").GetString());
         Assert.Equal(1, data.GetProperty("faceCount").GetInt32());
-        Assert.Equal(["blazeface-front"], data.GetProperty("flaggedBy").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal([Compliance.Detection.Tests.TinyOnnxModel.Name], data.GetProperty("flaggedBy").EnumerateArray().Select(f => f.GetString()));
         Assert.Equal($"{media}-result", events[1].GetProperty("id").GetString());
     }
 
@@ -228,13 +236,15 @@ public sealed class OrderEventTests
         Assert.Equal(order, cloudEvent.RootElement.GetProperty("data").GetProperty("orderId").GetString());
     }
 
-    private static async Task<ComplianceHost> StartAsync(params string[] providers)
+    private static Task<ComplianceHost> StartAsync(params string[] providers) => StartWithAsync([], providers);
+
+    private static async Task<ComplianceHost> StartWithAsync(string[] settings, params string[] providers)
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();
         var port = ((IPEndPoint)socket.LocalEndpoint).Port;
         socket.Stop();
-        var host = await ComplianceHost.StartAsync(true, null, "--LocalBroker:Port", port.ToString(), "--LocalBroker:Providers", string.Join(',', providers));
+        var host = await ComplianceHost.StartAsync(true, null, ["--LocalBroker:Port", port.ToString(), "--LocalBroker:Providers", string.Join(',', providers), .. settings]);
         foreach (var provider in providers)
         {
             await host.RegisterProviderAsync(provider);

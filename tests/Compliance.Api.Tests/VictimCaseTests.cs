@@ -166,6 +166,12 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
 
         Assert.Empty(await MatchesAsync(fixture.ProviderD, hashes[0]));
         Assert.Equal(entryId, Assert.Single(await MatchesAsync(fixture.ProviderB, hashes[0])).GetProperty("entryId").GetString());
+        // Its exports mark the item disabled, and the exchange file leaves it out; others' keep it.
+        Assert.DoesNotContain($"pdq {hashes[0]}", (await Host.GetAsync("/api/v1/hashbank?format=threatexchange", Host.Provider(fixture.ProviderD))).Text, StringComparison.Ordinal);
+        Assert.Contains($"pdq {hashes[0]}", (await Host.GetAsync("/api/v1/hashbank?format=threatexchange", Host.Provider(fixture.ProviderB))).Text, StringComparison.Ordinal);
+        var ownExport = (await Host.GetAsync("/api/v1/hashbank", Host.Provider(fixture.ProviderD))).Json.GetProperty("entries").EnumerateArray().Where(e => e.GetProperty("entryId").GetString() == entryId).ToList();
+        Assert.Equal(8, ownExport.Count);
+        Assert.All(ownExport, e => Assert.True(e.GetProperty("disabled").GetBoolean()));
         var figures = await Host.GetAsync("/api/v1/hashbank/matches/figures", Host.Commission);
         var ofRegime = Assert.Single(figures.Json.GetProperty("byRegime").EnumerateArray(), p => p.GetProperty("legalBasis").GetString() == "US-TAKE-IT-DOWN");
         Assert.Equal(1, ofRegime.GetProperty("counts").GetProperty("falsePositives").GetInt32());
@@ -187,6 +193,18 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
         var again = await Host.PostAsync("/api/v1/cases", Support, body, idempotencyKey: key);
         Assert.Equal(201, first.Status);
         Assert.Equal(first.Text, again.Text);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+
+        // The access code is never kept, not even in the idempotency record that answers the retry.
+        var records = new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(Host.TablePrefix + "Idempotency");
+        var kept = new List<string>();
+        await foreach (var row in records.QueryAsync<TableEntity>())
+        {
+            kept.Add(string.Join('\n', row.Select(p => p.Value?.ToString())));
+        }
+
+        Assert.NotEmpty(kept);
+        Assert.DoesNotContain(kept, r => r.Contains(first.Str("accessCode"), StringComparison.Ordinal));
 
         // The same key with other content, from a service that lost its idempotency record (expired): refused.
         var service = Host.Services.GetRequiredService<CaseService>();
@@ -202,23 +220,33 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
         AssertProblem(await OpenAsync(body with { legalBasis = "XX" }), 422, "unknown-regime");
         AssertProblem(await OpenAsync(body with { locations = new[] { new { providerId = "nobody-here", url = "https://x.example" } } }), 422, "unknown-provider");
         AssertProblem(await Host.PostAsync("/api/v1/cases", Host.Commission, body), 403, "forbidden");
-        var invalid = await OpenAsync(new { legalBasis = "KR-TBA-22-5", hashes = new object[] { new { pdq = "zz" }, new { pdq = new string('a', 64), md5 = new string('b', 32) }, new { pdq = new string('a', 64), quality = 20 } }, locations = Array.Empty<object>() });
+        var invalid = await OpenAsync(new
+        {
+            legalBasis = "KR-TBA-22-5",
+            hashes = new object[] { new { pdq = "zz" }, new { pdq = new string('a', 64), md5 = new string('b', 32) }, new { pdq = new string('a', 64), quality = 20 }, new { pdq = new string('0', 64) }, new { frames = new[] { new string('a', 64), new string('f', 64) } } },
+            locations = Array.Empty<object>(),
+        });
         AssertProblem(invalid, 400, "validation-failed");
         var errors = invalid.Json.GetProperty("errors");
-        Assert.Equal(["hashes[0].pdq", "hashes[1]", "hashes[2].quality", "locations"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["hashes[0].pdq", "hashes[1]", "hashes[2].quality", "hashes[3].pdq", "hashes[4].frames[1]", "locations"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public async Task The_status_page_is_rate_limited_per_case()
+    public async Task The_status_page_is_rate_limited_per_client_address()
     {
-        var opened = await OpenAsync(new { legalBasis = "KR-TBA-22-5", hashes = new[] { new { pdq = VictimSideHashes(FixturePath("pdq", "images", "page.png"))[0] } }, locations = new[] { new { providerId = fixture.ProviderA, url = "https://a.example/p" } } });
+        // A host of its own: the limit counts every check from this address, whichever case.
+        const int limit = 4;
+        await using var host = await ComplianceHost.StartAsync(true, null, "--Cases:StatusChecksPerHour", limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var provider = await host.RegisterProviderAsync();
+        var opened = await host.PostAsync("/api/v1/cases", host.Token(Role.Support, subject: "centre-1"), new { legalBasis = "KR-TBA-22-5", hashes = new[] { new { md5 = new string('d', 32) } }, locations = new[] { new { providerId = provider, url = "https://p.example/1" } } });
         var caseId = opened.Str("caseId");
-        for (var i = 0; i < Fixture.StatusChecksPerHour; i++)
+        var attempts = new[] { (caseId, opened.Str("accessCode"), 200), (caseId, "WRONG-WRONG-WRONG-WRONG", 404), ("case-" + new string('1', 24), "WRONG-WRONG-WRONG-WRONG", 404), ("not-a-case", "x", 404) };
+        foreach (var (id, code, status) in attempts)
         {
-            Assert.Equal(i % 2 == 0 ? 200 : 404, (await StatusAsync(caseId, i % 2 == 0 ? opened.Str("accessCode") : "WRONG-WRONG-WRONG-WRONG")).Status);
+            Assert.Equal(status, (await StatusOnAsync(host, id, code)).Status);
         }
 
-        var limited = await StatusAsync(caseId, opened.Str("accessCode"));
+        var limited = await StatusOnAsync(host, caseId, opened.Str("accessCode"));
         AssertProblem(limited, 429, "too-many-requests");
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
     }
@@ -252,6 +280,7 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
         var closed = await host.PostAsync($"/api/v1/cases/{caseId}/closure", support, new { reason = "all removed" });
         Assert.Equal(200, closed.Status);
         Assert.Equal("closed", closed.Str("status"));
+        Assert.False(closed.Json.TryGetProperty("contact", out _));
         var closedAt = closed.Json.GetProperty("closedAt").GetDateTimeOffset();
         Assert.Equal(closedAt.AddYears(3), closed.Json.GetProperty("personalDataDeleteAfter").GetDateTimeOffset());
         var erasure = host.Services.GetRequiredService<CaseService>();
@@ -274,7 +303,9 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
 
     private Task<Reply> OpenAsync(object body) => Host.PostAsync("/api/v1/cases", Support, body);
 
-    private Task<Reply> StatusAsync(string caseId, string? accessCode)
+    private Task<Reply> StatusAsync(string caseId, string? accessCode) => StatusOnAsync(Host, caseId, accessCode);
+
+    private static Task<Reply> StatusOnAsync(ComplianceHost host, string caseId, string? accessCode)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases/{caseId}/status");
         if (accessCode is not null)
@@ -282,7 +313,7 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
             request.Headers.Add("X-Case-Access-Code", accessCode);
         }
 
-        return Host.SendAsync(request, null);
+        return host.SendAsync(request, null);
     }
 
     private async Task<List<JsonElement>> MatchesAsync(string providerId, string pdq)
@@ -335,8 +366,6 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
 
     public sealed class Fixture : IAsyncLifetime
     {
-        public const int StatusChecksPerHour = 6;
-
         public ComplianceHost Host { get; private set; } = null!;
 
         public string ProviderA { get; private set; } = null!;
@@ -350,7 +379,7 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
 
         public async ValueTask InitializeAsync()
         {
-            Host = await ComplianceHost.StartAsync(true, null, "--Cases:StatusChecksPerHour", StatusChecksPerHour.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Host = await ComplianceHost.StartAsync();
             ProviderA = await Host.RegisterProviderAsync();
             ProviderB = await Host.RegisterProviderAsync();
             ProviderC = await Host.RegisterProviderAsync();

@@ -24,6 +24,23 @@ public sealed class VideoFrames(string ffmpeg = "ffmpeg", string ffprobe = "ffpr
         return exit == 0 ? Directory.GetFiles(outputDirectory, "*.png").Order(StringComparer.Ordinal).ToList() : [];
     }
 
+    /// <summary>
+    /// The decodable frames at 1 fps with their second, extracted into <paramref name="workDirectory"/>;
+    /// what the pipeline hashes, and what a provider's filter must hash to look a video up. One frame
+    /// is decoded at a time: a long high-resolution video must not sit in memory whole.
+    /// </summary>
+    public async IAsyncEnumerable<(int Second, RasterImage Frame)> DecodeAsync(string path, string workDirectory, int maxFrames, long maxPixels, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var files = await ExtractAsync(path, workDirectory, maxFrames, cancellationToken);
+        for (var second = 0; second < files.Count; second++)
+        {
+            if (ImageDecoder.Decode(await File.ReadAllBytesAsync(files[second], cancellationToken), maxPixels).Image is { } frame)
+            {
+                yield return (second, frame);
+            }
+        }
+    }
+
     private async Task<(int Exit, string Output)> RunAsync(string tool, string[] arguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -5,6 +5,8 @@ public sealed record StoredResponse(int StatusCode, string ContentType, string B
 {
     /// <summary>Seconds for Retry-After; only "not now" refusals carry it, and those are never stored.</summary>
     public int? RetryAfter { get; init; }
+
+    public string? ContinuationToken { get; init; }
 }
 
 /// <summary>Proof that this request holds its idempotency key; needed to record or give up the outcome.</summary>

@@ -139,6 +139,38 @@ public sealed class MediaService(
         return Disclose(caller, await bank.LookupAsync(new BankQuery(hashes, md5s, distance, options.MaxMatches, caller.ProviderId), cancellationToken));
     }
 
+    /// <summary>
+    /// Looks a video up by its frame hashes (one per second, as the bank holds them): a banked video
+    /// matches when enough of the query's frames and enough of its own frames match (vPDQ's rule),
+    /// so a trimmed, resized or re-encoded copy is found and a video sharing a frame or two is not.
+    /// </summary>
+    public async Task<IReadOnlyList<VideoMatch>> LookupVideoAsync(Caller caller, IReadOnlyList<string?>? frames, int? maxDistance, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Provider, Role.Regulator, Role.Commission);
+        var check = new RequestValidation();
+        var hashes = new List<string>();
+        if (frames is not { Count: > 0 } || frames.Count > options.MaxVideoFrames)
+        {
+            check.Add("frames", $"must list 1 to {options.MaxVideoFrames} frame hashes, one per second");
+        }
+        else
+        {
+            hashes.AddRange(frames.Select((h, i) => Pdq(check, $"frames[{i}]", h)));
+        }
+
+        var distance = Distance(check, maxDistance);
+        check.ThrowIfInvalid();
+        var candidates = await bank.LookupVideoAsync(new VideoBankQuery(hashes, distance, caller.ProviderId), cancellationToken);
+        return candidates
+            .Where(c => c.QueryMatchShare >= options.VideoQueryMatchShare && c.BankedMatchShare >= options.VideoBankedMatchShare)
+            .OrderByDescending(c => c.QueryMatchShare)
+            .ThenByDescending(c => c.BankedMatchShare)
+            .ThenBy(c => c.Video.ItemId, StringComparer.Ordinal)
+            .Take(options.MaxMatches)
+            .Select(c => VideoMatch.Disclose(caller, c))
+            .ToList();
+    }
+
     /// <summary>Looks an image up in all eight orientations, so a rotated or mirrored copy still matches.</summary>
     public async Task<IReadOnlyList<BankMatch>> LookupImageAsync(Caller caller, Stream image, int? maxDistance, CancellationToken cancellationToken)
     {
@@ -158,22 +190,8 @@ public sealed class MediaService(
     public async Task<(IReadOnlyList<BankedHash> Entries, string? ContinuationToken)> ExportAsync(Caller caller, DateTimeOffset? since, string? continuationToken, CancellationToken cancellationToken)
     {
         caller.RequireRole(Role.Provider, Role.Regulator, Role.Commission);
-        var (entries, next) = await bank.ExportAsync(since ?? DateTimeOffset.UnixEpoch, continuationToken, 1000, cancellationToken);
+        var (entries, next) = await bank.ExportAsync(since ?? DateTimeOffset.UnixEpoch, continuationToken, 1000, caller.ProviderId, cancellationToken);
         return (entries.Select(e => BankedHash.Disclose(caller, e)).ToList(), next);
-    }
-
-    /// <summary>Every page of the export from <paramref name="since"/>, for a file handed to another system whole.</summary>
-    public async Task<IReadOnlyList<BankedHash>> ExportAllAsync(Caller caller, DateTimeOffset? since, CancellationToken cancellationToken)
-    {
-        var all = new List<BankedHash>();
-        string? token = null;
-        do
-        {
-            (var page, token) = await ExportAsync(caller, since, token, cancellationToken);
-            all.AddRange(page);
-        }
-        while (token is not null);
-        return all;
     }
 
     /// <summary>

@@ -41,4 +41,7 @@ public interface ICaseSecrets
     string Protect(string caseId, string plaintext);
 
     string Unprotect(string caseId, string protectedText);
+
+    /// <summary>A keyed fingerprint of a request, so it cannot be inverted by guessing what was asked.</summary>
+    string Fingerprint(string canonicalRequest);
 }

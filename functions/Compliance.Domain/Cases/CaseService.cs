@@ -57,7 +57,7 @@ public sealed class CaseService(
         }
 
         var caseId = CaseIds.For(requestKey);
-        var fingerprint = Fingerprint(caller, request);
+        var fingerprint = Fingerprint(caller, request with { Note = null, Contact = null });
         if (await cases.FindAsync(caseId, cancellationToken) is { } existing)
         {
             return existing.RequestFingerprint == fingerprint
@@ -208,6 +208,14 @@ public sealed class CaseService(
                 check.Add($"{field}.quality", $"must be {media.MinBankQuality} to 100: a hash of lower quality (a flat or dark image) would match unrelated media");
             }
 
+            foreach (var (hash, name) in new[] { (item.Pdq, "pdq") }.Concat((item.Pdqs ?? []).Select((h, t) => (h, $"pdqs[{t}]"))).Concat((item.Frames ?? []).Select((h, f) => (h, $"frames[{f}]"))))
+            {
+                if (hash is { Length: 64 } && hash.All(char.IsAsciiHexDigit) && !LooksLikeAnImage(hash))
+                {
+                    check.Add($"{field}.{name}", "is not the PDQ of an image with detail (about half its bits are set in a real one): it would match unrelated media");
+                }
+            }
+
             if (item.Pdq is not null)
             {
                 hashes.Add(new CaseHash([MediaService.Pdq(check, $"{field}.pdq", item.Pdq)], null, false, item.Quality));
@@ -236,6 +244,17 @@ public sealed class CaseService(
         }
 
         return hashes;
+    }
+
+    /// <summary>
+    /// PDQ sets a bit where a coefficient is above the median, so an image with any detail has about
+    /// 128 of 256 bits set; a hash far from that (all zeros, say) comes from a flat image or no image,
+    /// and in a bank every platform's filter reads it would block unrelated uploads.
+    /// </summary>
+    private static bool LooksLikeAnImage(string hex)
+    {
+        var bits = Convert.FromHexString(hex).Sum(b => System.Numerics.BitOperations.PopCount(b));
+        return bits is >= 96 and <= 160;
     }
 
     private static List<(string ProviderId, string Url)> Locations(RequestValidation check, IReadOnlyList<CaseLocationRequest?>? items)
@@ -273,11 +292,9 @@ public sealed class CaseService(
                     : hash.Pdqs.Select((pdq, transform) => Entry(pdq, null) with { Transform = (DihedralTransform)transform });
         }).ToList();
 
-    private static string Fingerprint(Caller caller, OpenCaseRequest request)
-    {
-        var canonical = System.Text.Json.JsonSerializer.Serialize(new { caller.Subject, request });
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+    /// <summary>What was asked, without the personal data and keyed, so a stored fingerprint reveals nothing.</summary>
+    private string Fingerprint(Caller caller, OpenCaseRequest request) =>
+        secrets.Fingerprint(System.Text.Json.JsonSerializer.Serialize(new { caller.Subject, request }));
 
     private sealed record CaseHash(IReadOnlyList<string> Pdqs, string? Md5, bool IsVideo, int? Quality);
 }

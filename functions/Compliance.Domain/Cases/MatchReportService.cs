@@ -43,7 +43,7 @@ public sealed class MatchReportService(IHashBank bank, IMatchReportStore reports
             throw new ComplianceProblem(ProblemKind.NoBankMatch, "Nothing in the hash bank is within the match distance of this hash (or no item has this entry id): there is no match to report.");
         }
 
-        var report = new MatchReport(ReportIds.For(requestKey), caller.ProviderId!, entry.EntryId, action, at, now, entry.CaseId, entry.CaseId is null ? entry.OrderId : null, entry.LegalBasis, entry.Bank);
+        var report = new MatchReport(ReportIds.For(requestKey), caller.ProviderId!, entry.ItemId, action, at, now, entry.CaseId, entry.CaseId is null ? entry.OrderId : null, entry.LegalBasis, entry.Bank);
         if (!await reports.TryAddAsync(report, cancellationToken))
         {
             report = await reports.FindAsync(report.SourceKey, report.ReportId, cancellationToken) ?? report;

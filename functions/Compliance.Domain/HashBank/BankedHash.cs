@@ -56,5 +56,19 @@ public sealed record BankedHash(
     }
 }
 
+/// <summary>A banked video a video lookup matched by vPDQ's rule, as the caller may see it.</summary>
+public sealed record VideoMatch(string EntryId, string Bank, string? LegalBasis, BankAttribution? Attribution, int QueryFramesMatched, int QueryFrames, int BankedFramesMatched, int BankedFrames)
+{
+    public double QueryMatchShare => QueryFrames == 0 ? 0 : Math.Round((double)QueryFramesMatched / QueryFrames, 4);
+
+    public double BankedMatchShare => BankedFrames == 0 ? 0 : Math.Round((double)BankedFramesMatched / BankedFrames, 4);
+
+    public static VideoMatch Disclose(Caller caller, VideoBankMatch match)
+    {
+        var video = BankedHash.Disclose(caller, match.Video);
+        return new VideoMatch(match.Video.ItemId, video.Bank, video.LegalBasis, video.Attribution, match.QueryFramesMatched, match.QueryFrames, match.BankedFramesMatched, match.BankedFrames);
+    }
+}
+
 /// <summary>A banked item a lookup found; <c>Item.Transform</c> says which transform of it the query resembles.</summary>
 public sealed record BankMatch(BankedHash Item, int Distance);

@@ -132,7 +132,16 @@ public sealed record HashBankEntry(string Pdq, int? Quality, string OrderId, str
     /// from: other providers see only this, and can still report which entry stopped an upload.
     /// Computed once: lookups filter on it.
     /// </summary>
-    public string EntryId { get; } = "hb-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{MediaId}|{FrameSecond}")))[..20];
+    public string EntryId { get; } = IdOf(MediaId, FrameSecond);
+
+    /// <summary>
+    /// The banked item as a whole: for an image its <see cref="EntryId"/>, for a video the video (not
+    /// one frame). Match reports and per-provider disables name items, so a video is disabled whole.
+    /// </summary>
+    public string ItemId => FrameSecond is null ? EntryId : IdOf(MediaId, null);
+
+    public static string IdOf(string mediaId, int? frameSecond) =>
+        "hb-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{mediaId}|{frameSecond}")))[..20];
 }
 
 public sealed record HashBankMatch(HashBankEntry Entry, int Distance);

@@ -20,7 +20,7 @@ public sealed class CaseFunctions(HttpApi api, CaseService cases, CaseStatusLimi
         {
             var (opened, accessCode) = await cases.OpenAsync(caller, body, command.RequestKey, cancellationToken);
             return ApiResponse.Created(CaseOpenedView.From(opened, accessCode), $"/api/v1/cases/{opened.CaseId}");
-        }, cancellationToken);
+        }, cancellationToken, keepBody: false);
 
     [Function("GetCase")]
     public Task<IActionResult> Get(
@@ -37,7 +37,8 @@ public sealed class CaseFunctions(HttpApi api, CaseService cases, CaseStatusLimi
         api.WriteAsync<CloseCaseRequest>(request, async (caller, body, _) =>
         {
             await cases.CloseAsync(caller, caseId, body, cancellationToken);
-            return ApiResponse.Ok(CaseView.From(await cases.GetAsync(caller, caseId, cancellationToken)));
+            // Without the note and contact: a write's response is kept for its retries.
+            return ApiResponse.Ok(CaseView.From(await cases.GetAsync(caller, caseId, cancellationToken)) with { Note = null, Contact = null });
         }, cancellationToken);
 
     /// <summary>The victim's status page: no account, the access code in a header (never in the URL, which logs keep).</summary>
@@ -48,7 +49,7 @@ public sealed class CaseFunctions(HttpApi api, CaseService cases, CaseStatusLimi
         CancellationToken cancellationToken) =>
         api.AnonymousAsync(request, async () =>
         {
-            statusLimit.Check(caseId);
+            statusLimit.Check(request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown");
             return ApiResponse.Ok(CaseStatusView.From(await cases.StatusAsync(caseId, request.Headers[AccessCodeHeader].ToString(), cancellationToken)));
         });
 

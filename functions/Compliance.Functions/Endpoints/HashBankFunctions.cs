@@ -28,21 +28,35 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media, HashBankL
             return ApiResponse.Ok(new { matches = matches.Select(HashBankMatchView.From) });
         }, cancellationToken);
 
+    /// <summary><c>{"frames": ["pdq", ...]}</c>: a video's frame hashes at one per second, matched by vPDQ's rule.</summary>
+    [Function("LookupHashBankVideo")]
+    public Task<IActionResult> LookupVideo(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/hashbank/lookup/video")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        api.ReadWithBodyAsync(request, HttpApi.MaxBodyBytes, async (caller, body, _) =>
+        {
+            using var lease = limit.Acquire(caller);
+            var lookup = HttpApi.ParseJson<VideoLookupRequest>(body);
+            var matches = await media.LookupVideoAsync(caller, lookup.Frames, lookup.MaxDistance, cancellationToken);
+            return ApiResponse.Ok(new { matches = matches.Select(VideoMatchView.From) });
+        }, cancellationToken);
+
     [Function("ExportHashBank")]
     public Task<IActionResult> Export(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/hashbank")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
         {
-            if (QueryParameters.Text(request, "format") is { } format)
+            var format = QueryParameters.Text(request, "format");
+            if (format is not (null or "threatexchange"))
             {
-                return format == "threatexchange"
-                    ? new ApiResponse(200, Compliance.Exports.SignalExchangeFile.Write(await media.ExportAllAsync(caller, QueryParameters.Time(request, "since"), cancellationToken)), ContentType: ApiResponse.PlainText)
-                    : throw new Compliance.Problems.ComplianceProblem(Compliance.Problems.ProblemKind.InvalidQuery, "format must be threatexchange, or left out for JSON.");
+                throw new Compliance.Problems.ComplianceProblem(Compliance.Problems.ProblemKind.InvalidQuery, "format must be threatexchange, or left out for JSON.");
             }
 
             var (entries, next) = await media.ExportAsync(caller, QueryParameters.Time(request, "since"), QueryParameters.Text(request, "continuationToken"), cancellationToken);
-            return ApiResponse.Ok(new { entries = entries.Select(BankedHashView.From), continuationToken = next });
+            return format is null
+                ? ApiResponse.Ok(new { entries = entries.Select(BankedHashView.From), continuationToken = next })
+                : new ApiResponse(200, Compliance.Exports.SignalExchangeFile.Write(entries), ContentType: ApiResponse.PlainText) { ContinuationToken = next };
         }, cancellationToken);
 
     private Task<IReadOnlyList<Compliance.HashBank.BankMatch>> LookupHashAsync(Compliance.Access.Caller caller, byte[] body, CancellationToken cancellationToken)

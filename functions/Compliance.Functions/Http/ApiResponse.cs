@@ -15,6 +15,9 @@ public sealed record ApiResponse(int StatusCode, object? Body, string? Location 
 
     public static ApiResponse Created(object body, string location, string? etag = null) => new(201, body, location, etag);
 
+    /// <summary>For a page whose body has no room for it (a text export): sent as the Continuation-Token header.</summary>
+    public string? ContinuationToken { get; init; }
+
     public StoredResponse Render() =>
-        new(StatusCode, ContentType, Body switch { null => string.Empty, string text => text, _ => JsonSerializer.Serialize(Body, ApiJson.Options) }, Location, ETag);
+        new(StatusCode, ContentType, Body switch { null => string.Empty, string text => text, _ => JsonSerializer.Serialize(Body, ApiJson.Options) }, Location, ETag) { ContinuationToken = ContinuationToken };
 }

@@ -47,8 +47,15 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
     public Task<IActionResult> AnonymousAsync(HttpRequest request, Func<Task<ApiResponse>> handler) =>
         RunAsync(request, async () => new ResponseResult((await handler()).Render()));
 
-    /// <summary>A mutating call: requires an Idempotency-Key and answers a retry with the original response.</summary>
-    public Task<IActionResult> WriteAsync<TBody>(HttpRequest request, Func<Caller, TBody, CommandContext, Task<ApiResponse>> handler, CancellationToken cancellationToken)
+    /// <summary>Marks a kept outcome whose body was not kept: a retry runs the (idempotent) handler again.</summary>
+    private const string RunAgainOnReplay = "application/x-compliance-run-again";
+
+    /// <summary>
+    /// A mutating call: requires an Idempotency-Key and answers a retry with the original response.
+    /// With <paramref name="keepBody"/> false the success body is not stored (it holds a secret, such
+    /// as a victim's access code): a retry runs the handler again, which must then be idempotent itself.
+    /// </summary>
+    public Task<IActionResult> WriteAsync<TBody>(HttpRequest request, Func<Caller, TBody, CommandContext, Task<ApiResponse>> handler, CancellationToken cancellationToken, bool keepBody = true)
         where TBody : class =>
         RunAsync(request, async () =>
         {
@@ -56,12 +63,14 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
             var key = IdempotencyKey(request);
             var body = await ReadBodyAsync(request, cancellationToken);
             var fingerprint = Fingerprint(request, body);
+            var command = new CommandContext($"{caller.Scope}|{key}", ExpectedVersion(request));
+            StoredResponse? sent = null;
             var outcome = await idempotency.RunAsync(caller.Scope, key, fingerprint, async () =>
             {
                 try
                 {
-                    var command = new CommandContext($"{caller.Scope}|{key}", ExpectedVersion(request));
-                    return (await handler(caller, Parse<TBody>(body), command)).Render();
+                    sent = (await handler(caller, Parse<TBody>(body), command)).Render();
+                    return keepBody ? sent : sent with { Body = string.Empty, ContentType = RunAgainOnReplay };
                 }
                 catch (ComplianceProblem problem) when (!problem.Kind.IsTransient())
                 {
@@ -69,11 +78,16 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
                     return Problem(request, problem);
                 }
             }, cancellationToken);
+            if (outcome.Replayed && outcome.Response!.ContentType == RunAgainOnReplay)
+            {
+                return new ResponseResult((await handler(caller, Parse<TBody>(body), command)).Render(), replayed: true);
+            }
+
             return outcome.Refusal switch
             {
                 IdempotencyStart.KeyReusedWithOtherRequest => throw new ComplianceProblem(ProblemKind.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request."),
                 IdempotencyStart.StillInProgress => throw new ComplianceProblem(ProblemKind.IdempotentRequestInProgress, "A request with this Idempotency-Key is still being processed; retry later."),
-                _ => new ResponseResult(outcome.Response!, outcome.Replayed),
+                _ => new ResponseResult(outcome.Replayed ? outcome.Response! : sent ?? outcome.Response!, outcome.Replayed),
             };
         });
 

@@ -97,4 +97,27 @@ public sealed record HashBankMatchView : BankedHashView
     public static HashBankMatchView From(BankMatch m) => new(BankedHashView.From(m.Item), m.Distance);
 }
 
+/// <summary>A banked video a video lookup matched, with vPDQ's two shares and the counts behind them.</summary>
+public sealed record VideoMatchView(
+    string EntryId,
+    string Bank,
+    string? LegalBasis,
+    double QueryMatchShare,
+    double BankedMatchShare,
+    int QueryFramesMatched,
+    int QueryFrames,
+    int BankedFramesMatched,
+    int BankedFrames,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OrderId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ProviderId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MediaId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CaseId)
+{
+    public static VideoMatchView From(VideoMatch m) => new(
+        m.EntryId, m.Bank, m.LegalBasis, m.QueryMatchShare, m.BankedMatchShare, m.QueryFramesMatched, m.QueryFrames, m.BankedFramesMatched, m.BankedFrames,
+        m.Attribution?.OrderId, m.Attribution?.ProviderId, m.Attribution?.MediaId, m.Attribution?.CaseId);
+}
+
+public sealed record VideoLookupRequest(IReadOnlyList<string?>? Frames, int? MaxDistance);
+
 public sealed record HashLookupRequest(string? Pdq, IReadOnlyList<string?>? Pdqs, string? Md5, int? MaxDistance);

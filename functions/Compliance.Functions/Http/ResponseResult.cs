@@ -37,6 +37,11 @@ public sealed class ResponseResult(StoredResponse response, bool replayed = fals
             http.Headers.RetryAfter = "5";
         }
 
+        if (response.ContinuationToken is { } token)
+        {
+            http.Headers["Continuation-Token"] = token;
+        }
+
         if (response.RetryAfter is { } seconds)
         {
             http.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

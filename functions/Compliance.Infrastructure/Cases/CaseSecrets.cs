@@ -14,7 +14,7 @@ public sealed class CaseOptions
 
     public string? Key { get; set; }
 
-    /// <summary>Status checks a case takes per hour, however many callers try: bounds guessing of access codes.</summary>
+    /// <summary>Status checks one client address may make per hour: bounds guessing of access codes.</summary>
     public int StatusChecksPerHour { get; set; } = 60;
 
     /// <summary>Refuses the public development key where real victims' data would be protected by it.</summary>
@@ -45,6 +45,7 @@ public sealed class CaseSecrets : ICaseSecrets
 
     private readonly byte[] _codeKey;
     private readonly byte[] _dataKey;
+    private readonly byte[] _fingerprintKey;
 
     public CaseSecrets(CaseOptions options)
     {
@@ -56,7 +57,11 @@ public sealed class CaseSecrets : ICaseSecrets
 
         _codeKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, info: "compliance case access code"u8.ToArray());
         _dataKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, info: "compliance case personal data"u8.ToArray());
+        _fingerprintKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, info: "compliance case request fingerprint"u8.ToArray());
     }
+
+    public string Fingerprint(string canonicalRequest) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(_fingerprintKey, Encoding.UTF8.GetBytes(canonicalRequest)));
 
     public string AccessCode(string caseId)
     {

@@ -26,6 +26,7 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
     private readonly List<int> _entryOfIndexId = [];
     private readonly Dictionary<string, List<int>> _byMd5 = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _byEntryId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<int>> _videoFrames = new(StringComparer.Ordinal);
     private volatile DisabledEntries _disabled = DisabledEntries.None;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private DateTimeOffset? _loadedUpTo;
@@ -103,6 +104,42 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         }
     }
 
+    public async Task<IReadOnlyList<VideoBankMatch>> LookupVideoAsync(VideoBankQuery query, CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken);
+        var disabled = _disabled;
+        var near = query.Frames.Select(hex => PdqHash.TryParse(hex, out var hash) ? _index.Query(hash, query.MaxDistance) : []).ToList();
+        lock (_entries)
+        {
+            // Per banked video: which query frames found one of its frames, and which of its frames were found.
+            var videos = new Dictionary<string, (HashBankEntry First, HashSet<int> Query, HashSet<int> Banked)>(StringComparer.Ordinal);
+            for (var frame = 0; frame < near.Count; frame++)
+            {
+                foreach (var (indexId, _) in near[frame])
+                {
+                    var entry = _entries[_entryOfIndexId[indexId]];
+                    if (entry.FrameSecond is not { } second || disabled.Excludes(entry, query.ForProviderId))
+                    {
+                        continue;
+                    }
+
+                    ref var video = ref CollectionsMarshal.GetValueRefOrAddDefault(videos, entry.ItemId, out var exists);
+                    if (!exists)
+                    {
+                        video = (entry, [], []);
+                    }
+
+                    video.Query.Add(frame);
+                    video.Banked.Add(second);
+                }
+            }
+
+            return videos.Values
+                .Select(v => new VideoBankMatch(v.First, v.Query.Count, query.Frames.Count, v.Banked.Count, _videoFrames[v.First.ItemId].Count))
+                .ToList();
+        }
+    }
+
     public async Task<HashBankEntry?> FindAsync(string entryId, CancellationToken cancellationToken)
     {
         await RefreshAsync(cancellationToken);
@@ -112,7 +149,7 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         }
     }
 
-    public async Task<(IReadOnlyList<HashBankEntry> Entries, string? ContinuationToken)> ExportAsync(DateTimeOffset since, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<HashBankEntry> Entries, string? ContinuationToken)> ExportAsync(DateTimeOffset since, string? continuationToken, int pageSize, string? forProviderId, CancellationToken cancellationToken)
     {
         // Only the small list of withdrawn orders: an export must not load the whole bank into memory.
         var disabled = await ReadDisabledAsync(cancellationToken);
@@ -120,7 +157,7 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Day(since)} and AddedAt ge {since}");
         await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
         {
-            return (page.Values.Select(ToEntry).Select(e => e with { Disabled = disabled.Orders.Contains(e.OrderId) }).ToList(), page.ContinuationToken);
+            return (page.Values.Select(ToEntry).Select(e => e with { Disabled = disabled.Excludes(e, forProviderId) }).ToList(), page.ContinuationToken);
         }
 
         return ([], null);
@@ -228,6 +265,12 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         if (entry.Transform == DihedralTransform.Original)
         {
             _byEntryId.TryAdd(entry.EntryId, _entries.Count - 1);
+            _byEntryId.TryAdd(entry.ItemId, _entries.Count - 1);
+        }
+
+        if (entry.FrameSecond is { } second && entry.Md5 is null)
+        {
+            (CollectionsMarshal.GetValueRefOrAddDefault(_videoFrames, entry.ItemId, out _) ??= []).Add(second);
         }
     }
 
@@ -293,6 +336,6 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
 
         public bool Excludes(HashBankEntry entry, string? providerId) =>
             (entry.CaseId is null && Orders.Contains(entry.OrderId))
-            || (providerId is not null && ForProvider.Contains(ProviderKey(providerId, entry.EntryId)));
+            || (providerId is not null && ForProvider.Contains(ProviderKey(providerId, entry.ItemId)));
     }
 }
