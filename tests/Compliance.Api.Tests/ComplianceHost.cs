@@ -128,16 +128,49 @@ public sealed class ComplianceHost : IAsyncDisposable
 
     public async Task<JsonElement> IssueAsync(string providerId, string legalBasis = "KR-TBA-22-5", DateTimeOffset? dueAt = null)
     {
-        var reply = await PostAsync("/api/v1/orders", Commission, new
+        var reply = await PostAsync("/api/v1/orders", Commission, WithNotice(new
         {
             providerId,
             legalBasis,
             items = new[] { new { url = "https://video.example/watch/123", description = "clip" } },
             reason = "Sexual deepfake of an identifiable person",
             dueAt,
-        });
+        }));
         Assert.Equal(201, reply.Status);
         return reply.Json;
+    }
+
+    /// <summary>
+    /// An order body with every notice field any regime requires (reference, authority, provisions,
+    /// redress, TAKE IT DOWN's statement, OSA's complaint reference, and for the DSA a territorial
+    /// scope), unless the body sets it.
+    /// </summary>
+    public static System.Text.Json.Nodes.JsonObject WithNotice(object body)
+    {
+        var order = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(body, Json))!.AsObject();
+        var notice = new System.Text.Json.Nodes.JsonObject
+        {
+            ["referenceNumber"] = "REF-2026-0042",
+            ["issuingAuthority"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "Competent authority", ["country"] = "DE", ["contact"] = "orders@authority.example" },
+            ["legalProvisions"] = new System.Text.Json.Nodes.JsonArray("Art. 3(1)"),
+            ["redress"] = "Administrative court, within one month of receipt",
+            ["nonConsentStatement"] = new System.Text.Json.Nodes.JsonObject { ["signedBy"] = "A. Person", ["signedAt"] = "2026-12-01T09:00:00Z", ["contact"] = "person@example.org" },
+            ["complaintReference"] = "CMP-77",
+        };
+        if (order["legalBasis"]?.GetValue<string>() == "EU-DSA-ART9")
+        {
+            notice["territorialScope"] = new System.Text.Json.Nodes.JsonArray("DE", "AT");
+        }
+
+        foreach (var (name, value) in notice)
+        {
+            if (!order.ContainsKey(name))
+            {
+                order[name] = value?.DeepClone();
+            }
+        }
+
+        return order;
     }
 
     public async ValueTask DisposeAsync()

@@ -14,13 +14,13 @@ public sealed class OrderIntakeTests(HostFixture fixture) : IClassFixture<HostFi
         var provider = await Host.RegisterProviderAsync();
         var now = Host.Clock.GetUtcNow();
 
-        var reply = await Host.PostAsync("/api/v1/orders", Host.Commission, new
+        var reply = await Host.PostAsync("/api/v1/orders", Host.Commission, ComplianceHost.WithNotice(new
         {
             providerId = provider,
             legalBasis = "EU-TCO",
             items = new[] { new { url = "https://video.example/watch/1" } },
             reason = "Terrorist content",
-        });
+        }));
 
         Assert.Equal(201, reply.Status);
         var orderId = reply.Str("orderId");
@@ -56,7 +56,7 @@ public sealed class OrderIntakeTests(HostFixture fixture) : IClassFixture<HostFi
         });
         AssertProblem(longer, 422, "deadline-not-allowed");
 
-        var noClock = await Host.PostAsync("/api/v1/orders", Host.Commission, new { providerId = provider, legalBasis = "EU-DSA-ART9", items = new[] { new { url = "https://v.example/1" } }, reason = "r" });
+        var noClock = await Host.PostAsync("/api/v1/orders", Host.Commission, ComplianceHost.WithNotice(new { providerId = provider, legalBasis = "EU-DSA-ART9", items = new[] { new { url = "https://v.example/1" } }, reason = "r" }));
         AssertProblem(noClock, 422, "deadline-not-allowed");
     }
 

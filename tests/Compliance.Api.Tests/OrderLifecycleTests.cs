@@ -102,7 +102,7 @@ public sealed class OrderLifecycleTests(HostFixture fixture) : IClassFixture<Hos
         var allowed = Host.Clock.GetUtcNow().AddHours(72);
         var au = await Host.IssueAsync(provider, "AU-OSA", dueAt: allowed);
         Assert.Equal(allowed.ToUnixTimeMilliseconds(), au.GetProperty("dueAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
-        var tooLong = await Host.PostAsync("/api/v1/orders", Host.Commission, new { providerId = provider, legalBasis = "US-TAKE-IT-DOWN", items = new[] { new { url = "https://v.example/1" } }, reason = "r", dueAt = allowed });
+        var tooLong = await Host.PostAsync("/api/v1/orders", Host.Commission, ComplianceHost.WithNotice(new { providerId = provider, legalBasis = "US-TAKE-IT-DOWN", items = new[] { new { url = "https://v.example/1" } }, reason = "r", dueAt = allowed }));
         AssertProblem(tooLong, 422, "deadline-not-allowed");
 
         var regimes = (await Host.GetAsync("/api/v1/regimes", Host.Regulator)).Json.GetProperty("regimes").EnumerateArray().ToDictionary(r => r.GetProperty("code").GetString()!);

@@ -2,7 +2,26 @@ namespace Compliance.Application;
 
 // Request bodies as received: every field nullable so that a missing field is reported by name
 // instead of failing deserialisation as a whole.
-public sealed record IssueOrderRequest(string? ProviderId, string? LegalBasis, IReadOnlyList<OrderItemRequest?>? Items, string? Reason, DateTimeOffset? DueAt);
+/// <param name="Reason">The notice's statement of reasons.</param>
+public sealed record IssueOrderRequest(
+    string? ProviderId,
+    string? LegalBasis,
+    IReadOnlyList<OrderItemRequest?>? Items,
+    string? Reason,
+    DateTimeOffset? DueAt,
+    string? ReferenceNumber = null,
+    IssuingAuthorityRequest? IssuingAuthority = null,
+    IReadOnlyList<string?>? LegalProvisions = null,
+    IReadOnlyList<string?>? TerritorialScope = null,
+    string? Redress = null,
+    string? Category = null,
+    IReadOnlyList<string?>? Keywords = null,
+    NonConsentStatementRequest? NonConsentStatement = null,
+    string? ComplaintReference = null);
+
+public sealed record IssuingAuthorityRequest(string? Name, string? Country, string? Contact);
+
+public sealed record NonConsentStatementRequest(string? SignedBy, DateTimeOffset? SignedAt, string? Contact);
 
 public sealed record OrderItemRequest(string? Url, string? Description);
 

@@ -59,9 +59,9 @@ public sealed record StatementOfReasons(
             Cut(order.Reason, MaxExplanation),
             types,
             types.Contains("CONTENT_TYPE_OTHER") ? "Content at the URLs named in the order" : null,
-            regime.StatementCategory,
-            regime.StatementKeywords,
-            regime.Jurisdiction == "EU" ? TransparencyDatabaseVocabulary.EuropeanUnion : null,
+            order.Notice.Category,
+            order.Notice.Keywords,
+            ScopeOf(order, regime),
             Day(order.IssuedAt),
             Day(removal.ClaimedRemovedAt),
             Cut(facts, MaxFacts),
@@ -90,6 +90,16 @@ public sealed record StatementOfReasons(
         }
 
         return types.Count == 0 ? ["CONTENT_TYPE_OTHER"] : [.. types];
+    }
+
+    /// <summary>
+    /// The order's own scope where it names one (the database takes EEA codes only, so others are
+    /// left out), else the whole Union for an EU regime.
+    /// </summary>
+    private static IReadOnlyList<string>? ScopeOf(TakedownOrder order, LegalRegime regime)
+    {
+        var own = order.Notice.TerritorialScope.Where(c => TransparencyDatabaseVocabulary.EuropeanUnion.Contains(c)).ToList();
+        return own.Count > 0 ? own : regime.Jurisdiction == "EU" ? TransparencyDatabaseVocabulary.EuropeanUnion : null;
     }
 
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -34,6 +34,12 @@ public sealed record TakedownOrder
 
     public Objection? Objection { get; init; }
 
+    /// <summary>The most recent objection, kept after it is answered: TCO Annex III reports its ground.</summary>
+    public Objection? LastObjection { get; init; }
+
+    /// <summary>What the notice says besides items and reason (reference, authority, provisions, scope, redress...).</summary>
+    public required OrderNotice Notice { get; init; }
+
     public int ObjectionCount { get; init; }
 
     public DateTimeOffset? BreachedAt { get; init; }
@@ -63,7 +69,8 @@ public sealed record TakedownOrder
         Caller issuer,
         DateTimeOffset now,
         DateTimeOffset? requestedDueAt,
-        string? requestKey)
+        string? requestKey,
+        OrderNotice? notice = null)
     {
         var clock = DeadlinePolicy.Start(regime, now, requestedDueAt);
         var issued = new OrderEvent(1, OrderEventType.Issued, now, issuer, OrderStatus.Issued, OrderStatus.Issued, null, clock.DueAt).Chained(orderId, string.Empty);
@@ -81,6 +88,7 @@ public sealed record TakedownOrder
             Version = 1,
             LastRequestKey = requestKey,
             LastEventHash = issued.Hash,
+            Notice = notice ?? OrderNotice.Empty(regime.StatementCategory, regime.StatementKeywords),
         };
         return new OrderChange(order, [issued], DeadlineMoved: true);
     }
@@ -143,6 +151,7 @@ public sealed record TakedownOrder
                     Status = OrderStatus.Objected,
                     Clock = clock,
                     Objection = new Objection(ground, explanation, now, order.Status),
+                    LastObjection = new Objection(ground, explanation, now, order.Status),
                     ObjectionCount = order.ObjectionCount + 1,
                 });
         });

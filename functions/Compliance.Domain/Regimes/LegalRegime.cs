@@ -78,6 +78,9 @@ public sealed record LegalRegime(
     /// <summary>Its keywords (category_specification) in that database's vocabulary.</summary>
     public IReadOnlyList<string> StatementKeywords { get; init; } = [];
 
+    /// <summary>Notice fields an order under this regime must carry (e.g. TCO Annex I's reference and redress).</summary>
+    public IReadOnlySet<Compliance.Orders.NoticeField> RequiredNotice { get; init; } = new HashSet<Compliance.Orders.NoticeField>();
+
     public ClockOnObjection ClockOn(ObjectionGround ground) =>
         Objections.TryGetValue(ground, out var effect) ? effect : ClockOnObjection.KeepsRunning;
 }

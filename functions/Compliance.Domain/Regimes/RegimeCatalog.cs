@@ -76,6 +76,7 @@ public sealed class RegimeCatalog
             ClockBasis = entry.ClockBasis is null ? ClockBasis.Statutory : ParseName<ClockBasis>(entry.ClockBasis, entry.Code, source),
             LongerPeriodAllowed = entry.LongerPeriodAllowed ?? false,
             VictimRequests = entry.VictimRequests ?? false,
+            RequiredNotice = (entry.Notice?.Required ?? []).Select(f => ParseName<Compliance.Orders.NoticeField>(f, entry.Code, source)).ToHashSet(),
             RecordsRetention = entry.RecordsRetention is { } retention ? Period(retention, entry.Code, "recordsRetention", source) : null,
             RequesterNoticeWithin = entry.RequesterNoticeWithin is { } notice ? Period(notice, entry.Code, "requesterNoticeWithin", source) : null,
             StatementCategory = Vocabulary(entry.Statement?.Category ?? "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", Compliance.Exports.TransparencyDatabaseVocabulary.Categories, entry.Code, source),
@@ -136,7 +137,11 @@ public sealed class RegimeCatalog
         string? RecordsRetention = null,
         string? RequesterNoticeWithin = null,
         StatementDefaults? Statement = null,
-        bool? VictimRequests = null);
+        bool? VictimRequests = null,
+        NoticeRules? Notice = null);
+
+    /// <summary>What a notice under the regime must carry: field names as the API spells them.</summary>
+    internal sealed record NoticeRules(List<string>? Required);
 
     /// <summary>Defaults for statements of reasons: the Transparency Database category and keywords.</summary>
     internal sealed record StatementDefaults(string? Category, List<string>? Keywords);

@@ -29,6 +29,9 @@ public sealed record OrderView(
     int Version,
     ClockBasis DeadlineBasis)
 {
+    /// <summary>The notice's reference, authority, provisions, scope, redress and Transparency Database filing.</summary>
+    public required OrderNotice Notice { get; init; }
+
     /// <summary>The order's evidence media, on single-order reads.</summary>
     public IReadOnlyList<MediaSummaryView>? Media { get; init; }
 
@@ -50,7 +53,10 @@ public sealed record OrderView(
         o.BreachedAt,
         o.WithdrawnAt,
         o.Version,
-        o.Clock.Basis);
+        o.Clock.Basis)
+    {
+        Notice = o.Notice,
+    };
 }
 
 /// <param name="RemovedAt">The provider's claim.</param>

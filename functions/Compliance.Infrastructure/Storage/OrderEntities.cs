@@ -62,6 +62,14 @@ internal static class OrderEntities
         }
 
         LongText.Write(e, "Items", JsonSerializer.Serialize(order.Items, StorageJson.Options));
+        LongText.Write(e, "Notice", JsonSerializer.Serialize(order.Notice, StorageJson.Options));
+        if (order.LastObjection is { } last)
+        {
+            e["LastObjectionGround"] = OrderText.Snake(last.Ground.ToString());
+            e["LastObjectionExplanation"] = last.Explanation;
+            e["LastObjectionAt"] = last.At;
+        }
+
         return e;
     }
 
@@ -136,6 +144,10 @@ internal static class OrderEntities
             Version = e.GetInt32("Version") ?? 0,
             LastRequestKey = e.GetString("LastRequestKey"),
             LastEventHash = e.GetString("LastEventHash") ?? string.Empty,
+            Notice = e.ContainsKey("NoticeParts") ? JsonSerializer.Deserialize<OrderNotice>(LongText.Read(e, "Notice"), StorageJson.Options)! : OrderNotice.Empty("STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", []),
+            LastObjection = e.ContainsKey("LastObjectionGround")
+                ? new Objection(Parse<ObjectionGround>(e, "LastObjectionGround"), e.GetString("LastObjectionExplanation"), Time(e, "LastObjectionAt"), OrderStatus.Objected)
+                : null,
         };
     }
 
