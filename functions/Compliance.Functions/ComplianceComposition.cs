@@ -42,6 +42,7 @@ public static class ComplianceComposition
         services.AddSingleton<IOrderStore, TableOrderStore>();
         services.AddSingleton<IDeadlineIndex, TableDeadlineIndex>();
         services.AddSingleton<IProviderDirectory, TableProviderDirectory>();
+        services.AddSingleton<IOrderReceipts, TableOrderReceipts>();
         services.AddSingleton<IIdempotencyStore, TableIdempotencyStore>();
         services.AddSingleton<StorageHealth>();
 

@@ -6,6 +6,9 @@ using Compliance.Regimes;
 
 namespace Compliance.Application;
 
+/// <summary>An order with its evidence media and the time its provider first had it.</summary>
+public sealed record OrderDetails(TakedownOrder Order, IReadOnlyList<MediaRecord> Media, DateTimeOffset? FirstReceivedAt);
+
 /// <summary>
 /// Issues takedown orders and carries out the parties' transitions. Each transition re-reads the
 /// order and writes with optimistic concurrency, so of two racing requests exactly one wins.
@@ -16,6 +19,7 @@ public sealed class OrderService(
     IProviderDirectory providers,
     IMediaStore media,
     IHashBank bank,
+    IOrderReceipts receipts,
     RegimeCatalog regimes,
     TimeProvider time)
 {
@@ -192,17 +196,25 @@ public sealed class OrderService(
         (await LoadVisibleAsync(caller, orderId, cancellationToken)).Order;
 
     /// <summary>The order with its evidence media, as the order view shows it.</summary>
-    public async Task<(TakedownOrder Order, IReadOnlyList<MediaRecord> Media)> GetWithMediaAsync(Caller caller, string orderId, CancellationToken cancellationToken)
+    public async Task<OrderDetails> GetWithMediaAsync(Caller caller, string orderId, CancellationToken cancellationToken)
     {
         var order = (await LoadVisibleAsync(caller, orderId, cancellationToken)).Order;
-        return (order, await media.ListAsync(order.OrderId, cancellationToken));
+        return new OrderDetails(order, await media.ListAsync(order.OrderId, cancellationToken), await receipts.FirstAsync(order.OrderId, cancellationToken));
     }
 
     /// <summary>The statement of reasons, in the DSA Transparency Database's format, for a removed or disabled order.</summary>
     public async Task<Compliance.Exports.StatementOfReasons> StatementOfReasonsAsync(Caller caller, string orderId, CancellationToken cancellationToken)
     {
-        var (order, evidence) = await GetWithMediaAsync(caller, orderId, cancellationToken);
+        var (order, evidence, _) = await GetWithMediaAsync(caller, orderId, cancellationToken);
         return Compliance.Exports.StatementOfReasons.For(order, RegimeOf(order), evidence);
+    }
+
+    /// <summary>One of the TCO Regulation's forms (Annex I, II or III), filled in from the order.</summary>
+    public async Task<Compliance.Exports.TcoDocument> DocumentAsync(Caller caller, string orderId, string annex, CancellationToken cancellationToken)
+    {
+        var (order, _, firstReceivedAt) = await GetWithMediaAsync(caller, orderId, cancellationToken);
+        var provider = await providers.FindAsync(order.ProviderId, cancellationToken);
+        return Compliance.Exports.TcoDocuments.For(annex, order, RegimeOf(order), provider, firstReceivedAt);
     }
 
     public async Task<(IReadOnlyList<OrderEvent> Events, bool ChainValid)> HistoryAsync(Caller caller, string orderId, CancellationToken cancellationToken)
@@ -385,8 +397,17 @@ public sealed class OrderService(
         return sent.AddTicks(-(sent.Ticks % TimeSpan.TicksPerMillisecond));
     }
 
-    private Task<StoredOrder> LoadVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken) =>
-        orders.LoadVisibleAsync(caller, orderId, cancellationToken);
+    /// <summary>Loads an order the caller may see; the addressed provider's first access is its receipt.</summary>
+    private async Task<StoredOrder> LoadVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken)
+    {
+        var stored = await orders.LoadVisibleAsync(caller, orderId, cancellationToken);
+        if (caller.Role == Role.Provider)
+        {
+            await receipts.RecordFirstAsync(stored.Order.OrderId, time.ReceiptTime(), cancellationToken);
+        }
+
+        return stored;
+    }
 
     private LegalRegime RegimeOf(TakedownOrder order) =>
         regimes.Find(order.LegalBasis) ?? throw new InvalidOperationException($"Order {order.OrderId} cites regime {order.LegalBasis}, which is no longer configured.");

@@ -68,6 +68,19 @@ public interface IDeadlineIndex
     Task MarkSweptAsync(DateTimeOffset upTo, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// When the addressed provider first had the order (TCO Art. 3(5): the time of receipt is recorded):
+/// its first read or answer, whichever came first. Kept apart from the order's versioned history so a
+/// read never changes the order's ETag.
+/// </summary>
+public interface IOrderReceipts
+{
+    /// <summary>Records <paramref name="at"/> unless a receipt is recorded already.</summary>
+    Task RecordFirstAsync(string orderId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<DateTimeOffset?> FirstAsync(string orderId, CancellationToken cancellationToken);
+}
+
 public interface IProviderDirectory
 {
     Task<Provider?> FindAsync(string providerId, CancellationToken cancellationToken);

@@ -27,8 +27,8 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
         {
-            var (order, media) = await orders.GetWithMediaAsync(caller, orderId, cancellationToken);
-            return ApiResponse.Ok(OrderView.From(order) with { Media = media.Select(m => new MediaSummaryView(m.MediaId, m.Status)).ToList() }, HttpApi.OrderETag(order.Version));
+            var (order, media, firstReceivedAt) = await orders.GetWithMediaAsync(caller, orderId, cancellationToken);
+            return ApiResponse.Ok(OrderView.From(order) with { FirstReceivedAt = firstReceivedAt, Media = media.Select(m => new MediaSummaryView(m.MediaId, m.Status)).ToList() }, HttpApi.OrderETag(order.Version));
         }, cancellationToken);
 
     [Function("ListOrders")]
@@ -54,6 +54,20 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
         string orderId,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller => ApiResponse.Ok(await orders.StatementOfReasonsAsync(caller, orderId, cancellationToken)), cancellationToken);
+
+    /// <summary>A TCO form for the order (annex-i, annex-ii, annex-iii) as JSON, or printable with <c>Accept: text/html</c>.</summary>
+    [Function("GetOrderDocument")]
+    public Task<IActionResult> Document(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/documents/{annex}")] HttpRequest request,
+        string orderId,
+        string annex,
+        CancellationToken cancellationToken) =>
+        api.ReadAsync(request, async caller =>
+        {
+            var format = ContentNegotiation.Choose(request, "application/json", "text/html");
+            var document = await orders.DocumentAsync(caller, orderId, annex, cancellationToken);
+            return format == "text/html" ? new ApiResponse(200, DocumentHtml.Render(document), ContentType: ApiResponse.Html) : ApiResponse.Ok(document);
+        }, cancellationToken);
 
     [Function("GetOrderHistory")]
     public Task<IActionResult> History(

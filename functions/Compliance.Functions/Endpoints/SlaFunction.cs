@@ -1,10 +1,8 @@
 using Compliance.Application;
 using Compliance.Functions.Http;
-using Compliance.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Net.Http.Headers;
 
 namespace Compliance.Functions.Endpoints;
 
@@ -18,32 +16,21 @@ public sealed class SlaFunction(HttpApi api, SlaService sla)
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
         {
-            var csv = WantsCsv(request);
+            var format = ContentNegotiation.Choose(request, "application/json", "text/csv");
             var report = await sla.ReportAsync(caller, providerId, QueryParameters.Time(request, "from"), QueryParameters.Time(request, "to"), cancellationToken);
-            return csv ? new ApiResponse(200, SlaCsv.Render(report), ContentType: ApiResponse.Csv) : ApiResponse.Ok(report);
+            return format == "text/csv" ? new ApiResponse(200, ReportCsv.Sla(report), ContentType: ApiResponse.Csv) : ApiResponse.Ok(report);
         }, cancellationToken);
 
-    private static bool WantsCsv(HttpRequest request)
-    {
-        if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted) || accepted.Count == 0)
+    /// <summary>The provider's transparency report per legal basis, as JSON or CSV.</summary>
+    [Function("GetTransparencyReport")]
+    public Task<IActionResult> Transparency(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/providers/{providerId}/transparency-report")] HttpRequest request,
+        string providerId,
+        CancellationToken cancellationToken) =>
+        api.ReadAsync(request, async caller =>
         {
-            return false;
-        }
-
-        var best = accepted.Where(a => a.Quality is not 0).OrderByDescending(a => a.Quality ?? 1).ToList();
-        foreach (var media in best)
-        {
-            if (media.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-
-            if (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.MediaType.Equals("*/*", StringComparison.OrdinalIgnoreCase) || media.MediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
-        throw new ComplianceProblem(ProblemKind.NotAcceptable, "The SLA report is available as application/json or text/csv.");
-    }
+            var format = ContentNegotiation.Choose(request, "application/json", "text/csv");
+            var report = await sla.TransparencyReportAsync(caller, providerId, QueryParameters.Time(request, "from"), QueryParameters.Time(request, "to"), cancellationToken);
+            return format == "text/csv" ? new ApiResponse(200, ReportCsv.Transparency(report), ContentType: ApiResponse.Csv) : ApiResponse.Ok(report);
+        }, cancellationToken);
 }

@@ -10,6 +10,7 @@ public sealed record ApiResponse(int StatusCode, object? Body, string? Location 
     public const string ProblemJson = "application/problem+json; charset=utf-8";
     public const string Csv = "text/csv; charset=utf-8";
     public const string PlainText = "text/plain; charset=utf-8";
+    public const string Html = "text/html; charset=utf-8";
 
     public static ApiResponse Ok(object body, string? etag = null) => new(200, body, ETag: etag);
 

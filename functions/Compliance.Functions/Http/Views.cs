@@ -32,6 +32,9 @@ public sealed record OrderView(
     /// <summary>The notice's reference, authority, provisions, scope, redress and Transparency Database filing.</summary>
     public required OrderNotice Notice { get; init; }
 
+    /// <summary>When the addressed provider first read or answered the order, on single-order reads.</summary>
+    public DateTimeOffset? FirstReceivedAt { get; init; }
+
     /// <summary>The order's evidence media, on single-order reads.</summary>
     public IReadOnlyList<MediaSummaryView>? Media { get; init; }
 
@@ -99,21 +102,4 @@ public sealed record RegimeView(
 {
     public static RegimeView From(LegalRegime r) =>
         new(r.Code, r.Jurisdiction, r.Citation, r.Clock?.TotalSeconds, r.ClockBasis, r.LongerPeriodAllowed, r.Preservation.ToString(), r.RecordsRetention?.ToString(), r.RequesterNoticeWithin?.ToString(), r.Objections);
-}
-
-public static class SlaCsv
-{
-    public const string Header = "providerId,from,to,generatedAt,orders,removedOnTime,removedLate,openWithinDeadline,openOverdue,breached,withdrawn,objections,onTimeRate,medianTimeToRemovalSeconds,p95TimeToRemovalSeconds";
-
-    public static string Render(SlaReport r)
-    {
-        static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        static string Number(double? n) => n?.ToString("0.####", CultureInfo.InvariantCulture) ?? string.Empty;
-        var row = new StringBuilder()
-            .AppendJoin(',', r.ProviderId, Time(r.From), Time(r.To), Time(r.GeneratedAt), r.Orders, r.RemovedOnTime, r.RemovedLate, r.OpenWithinDeadline, r.OpenOverdue, r.Breached, r.Withdrawn, r.Objections)
-            .Append(',').Append(Number(r.OnTimeRate))
-            .Append(',').Append(Number(r.MedianTimeToRemovalSeconds))
-            .Append(',').Append(Number(r.P95TimeToRemovalSeconds));
-        return Header + "\r\n" + row + "\r\n";
-    }
 }

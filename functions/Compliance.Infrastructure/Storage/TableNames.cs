@@ -14,4 +14,5 @@ public static class TableNames
     public const string BlobReceipts = "BlobReceipts";
     public const string Cases = "Cases";
     public const string MatchReports = "MatchReports";
+    public const string OrderReceipts = "OrderReceipts";
 }
