@@ -43,6 +43,7 @@ public static class ComplianceComposition
         services.AddSingleton<IDeadlineIndex, TableDeadlineIndex>();
         services.AddSingleton<IProviderDirectory, TableProviderDirectory>();
         services.AddSingleton<IOrderReceipts, TableOrderReceipts>();
+        services.AddSingleton<IAdvanceInformationLog, TableAdvanceInformationLog>();
         services.AddSingleton<IIdempotencyStore, TableIdempotencyStore>();
         services.AddSingleton<StorageHealth>();
 

@@ -46,10 +46,10 @@ public sealed class TransparencyReportTests
         var csv = await host.GetAsync($"/api/v1/providers/{provider}/transparency-report", host.Regulator, accept: "text/csv");
         Assert.Equal("text/csv", csv.ContentType);
         var lines = csv.Text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("providerId,from,to,legalBasis,deadlineBasis,orders,removed,removedOnTime,breached,objections,withdrawn,medianTimeToRemovalSeconds,p95TimeToRemovalSeconds,reuploadsBlocked", lines[0]);
+        Assert.Equal("providerId,from,to,legalBasis,deadlineBasis,orders,removed,removedOnTime,breached,objections,withdrawn,medianTimeToRemovalSeconds,p95TimeToRemovalSeconds,reuploadsBlocked,noEffectGiven", lines[0]);
         Assert.Equal(3, lines.Length);
-        Assert.Equal(["EU-TCO", "statutory", "2", "1", "1", "1", "0", "0", "600", "600", "0"], lines[1].Split(',')[3..]);
-        Assert.Equal(["KR-TBA-22-5", "target", "3", "1", "1", "0", "1", "1", "7200", "7200", "1"], lines[2].Split(',')[3..]);
+        Assert.Equal(["EU-TCO", "statutory", "2", "1", "1", "1", "0", "0", "600", "600", "0", "0"], lines[1].Split(',')[3..]);
+        Assert.Equal(["KR-TBA-22-5", "target", "3", "1", "1", "0", "1", "1", "7200", "7200", "1", "0"], lines[2].Split(',')[3..]);
 
         AssertProblem(await host.GetAsync($"/api/v1/providers/{provider}/transparency-report", host.Provider(other)), 404, "not-found");
         AssertProblem(await host.GetAsync($"/api/v1/providers/{provider}/transparency-report", host.Commission), 403, "forbidden");

@@ -21,6 +21,9 @@ internal static class Orders
 
     public static readonly LegalRegime OneHour = Regime(TimeSpan.FromHours(1));
 
+    /// <summary>As the DSA: the provider may answer that it gives the order no effect.</summary>
+    public static readonly LegalRegime OneHourNoEffect = OneHour with { NoEffectAnswer = true };
+
     public static TakedownOrder Issued(LegalRegime? regime = null, DateTimeOffset? dueAt = null) =>
         TakedownOrder.Issue("ord-000000000000000000000001", "prov-a", regime ?? OneHour, [new OrderItem("https://video.example/v/1", null)], "deepfake", Commission, T0, dueAt, "k0").Order;
 
@@ -36,6 +39,7 @@ internal static class Orders
             OrderStatus.Removed => order.ConfirmRemoval(ProviderA, at, at, RemovalAction.Removed, null, "k1").Order,
             OrderStatus.Withdrawn => order.Withdraw(Commission, at, "issued in error", "k1").Order,
             OrderStatus.Breached => order.Breach(T0.AddHours(2))!.Order,
+            OrderStatus.NoEffectGiven => order.GiveNoEffect(ProviderA, at, "lawful in this Member State", OneHourNoEffect, "k1").Order,
             _ => throw new ArgumentOutOfRangeException(nameof(status)),
         };
     }

@@ -18,6 +18,7 @@ public sealed class StateMachineTests
         ["grounds_ceased"] = o => o.ReportGroundsCeased(ProviderA, At, "outage over", OneHour, "k2"),
         ["withdraw"] = o => o.Withdraw(Commission, At, "settled", "k2"),
         ["extend"] = o => o.Extend(Commission, At, T0.AddHours(3), "large volume", "k2"),
+        ["no_effect"] = o => o.GiveNoEffect(ProviderA, At, "lawful in this Member State", OneHourNoEffect, "k2"),
     };
 
     // Status after each command, for every status it is allowed from; absent means refused.
@@ -37,6 +38,10 @@ public sealed class StateMachineTests
         [("withdraw", OrderStatus.Breached)] = OrderStatus.Withdrawn,
         [("extend", OrderStatus.Issued)] = OrderStatus.Issued,
         [("extend", OrderStatus.Acknowledged)] = OrderStatus.Acknowledged,
+        [("no_effect", OrderStatus.Issued)] = OrderStatus.NoEffectGiven,
+        [("no_effect", OrderStatus.Acknowledged)] = OrderStatus.NoEffectGiven,
+        [("no_effect", OrderStatus.Objected)] = OrderStatus.NoEffectGiven,
+        [("no_effect", OrderStatus.Breached)] = OrderStatus.NoEffectGiven,
     };
 
     public static TheoryData<string, OrderStatus> EveryCommandInEveryStatus()
@@ -188,6 +193,7 @@ public sealed class StateMachineTests
             "grounds_ceased" => order.ReportGroundsCeased(ProviderA, late, "outage over", OneHour, "k2"),
             "withdraw" => order.Withdraw(Commission, late, "settled", "k2"),
             "extend" => order.Extend(Commission, late, T0.AddHours(5), "volume", "k2"),
+            "no_effect" => order.GiveNoEffect(ProviderA, late, "lawful here", OneHourNoEffect, "k2"),
             _ => throw new ArgumentOutOfRangeException(nameof(command)),
         };
 
@@ -198,6 +204,7 @@ public sealed class StateMachineTests
         {
             "confirm" => (OrderStatus.Removed, (ProblemKind?)null),
             "withdraw" => (OrderStatus.Withdrawn, null),
+            "no_effect" => (OrderStatus.NoEffectGiven, null),
             "extend" => (OrderStatus.Breached, ProblemKind.DeadlineNotAllowed),
             _ => (OrderStatus.Breached, ProblemKind.IllegalTransition),
         };
@@ -206,6 +213,20 @@ public sealed class StateMachineTests
         Assert.Equal(expectedRefusal is null ? 2 : 1, change.Events.Count);
         Assert.Equal(order.LastEventHash, change.Events[0].PreviousHash);
         Assert.Equal(change.Events[^1].Hash, change.Order.LastEventHash);
+    }
+
+    [Fact]
+    public void Only_a_regime_that_provides_for_it_takes_a_no_effect_answer()
+    {
+        var refused = Assert.Throws<ComplianceProblem>(() => Issued().GiveNoEffect(ProviderA, At, "lawful", OneHour, "k2"));
+        Assert.Equal(ProblemKind.IllegalTransition, refused.Kind);
+
+        var answered = Issued(OneHourNoEffect).GiveNoEffect(ProviderA, At, "lawful in this Member State", OneHourNoEffect, "k2");
+        var entry = Assert.Single(answered.Events);
+        Assert.Equal(OrderEventType.NoEffectGiven, entry.Type);
+        Assert.Equal("lawful in this Member State", entry.Reason);
+        Assert.False(answered.Order.IsOpen);
+        Assert.Null(answered.Order.BreachedAt);
     }
 
     [Fact]

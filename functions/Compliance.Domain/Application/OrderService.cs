@@ -20,6 +20,7 @@ public sealed class OrderService(
     IMediaStore media,
     IHashBank bank,
     IOrderReceipts receipts,
+    IAdvanceInformationLog advance,
     RegimeCatalog regimes,
     TimeProvider time)
 {
@@ -172,12 +173,30 @@ public sealed class OrderService(
     private async Task<TakedownOrder> IssueCheckedAsync(Caller caller, string providerId, LegalRegime regime, IReadOnlyList<OrderItem> items, string reason, DateTimeOffset? dueAt, string? requestKey, NoticeDraft? notice, CancellationToken cancellationToken)
     {
         await RequireProviderAsync(providerId, cancellationToken);
-        var issued = TakedownOrder.Issue(OrderIds.For(requestKey), providerId, regime, items, reason, caller, time.ReceiptTime(), dueAt, requestKey, notice?.For(regime));
+        var filed = notice?.For(regime);
+        var now = time.ReceiptTime();
+        var issued = TakedownOrder.Issue(OrderIds.For(requestKey), providerId, regime, items, reason, caller, now, dueAt, requestKey, filed);
+        var authority = filed?.IssuingAuthority?.Name ?? caller.Subject;
+        if (regime.AdvanceInformation is { } lead && filed is not null)
+        {
+            var orderedBefore = await advance.HasOrderedAsync(providerId, authority, regime.Code, cancellationToken);
+            var information = orderedBefore ? null : await advance.FindAsync(providerId, authority, regime.Code, cancellationToken);
+            if (AdvanceInformationRule.WarningFor(regime.Code, lead, orderedBefore, information, now) is { } warning)
+            {
+                issued = issued with { Order = issued.Order with { Warnings = [warning] } };
+            }
+        }
+
         // The index entry goes first: a crash in between leaves a stale entry the sweep discards,
         // never an order whose deadline nobody watches.
         await deadlines.ScheduleAsync(issued.Order, cancellationToken);
         if (await orders.TryCreateAsync(issued, cancellationToken))
         {
+            if (regime.AdvanceInformation is not null && filed is not null)
+            {
+                await advance.MarkOrderedAsync(providerId, authority, regime.Code, issued.Order.OrderId, cancellationToken);
+            }
+
             return issued.Order;
         }
 
@@ -299,6 +318,16 @@ public sealed class OrderService(
         var explanation = check.Text("explanation", request.Explanation);
         check.ThrowIfInvalid();
         return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.ReportGroundsCeased(caller, now, explanation, RegimeOf(order), requestKey), cancellationToken, sentAt);
+    }
+
+    /// <summary>DSA Art. 9(1): the provider informs the authority that it gives the order no effect, and why.</summary>
+    public Task<TakedownOrder> GiveNoEffectAsync(Caller caller, string orderId, NoEffectRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken, DateTimeOffset? sentAt = null)
+    {
+        caller.RequireRole(Role.Provider);
+        var check = new RequestValidation();
+        var reasons = check.Text("reasons", request.Reasons);
+        check.ThrowIfInvalid();
+        return TransitionAsync(caller, orderId, expectedVersion, requestKey, (order, now) => order.GiveNoEffect(caller, now, reasons, RegimeOf(order), requestKey), cancellationToken, sentAt);
     }
 
     public async Task<TakedownOrder> WithdrawAsync(Caller caller, string orderId, WithdrawalRequest request, int? expectedVersion, string? requestKey, CancellationToken cancellationToken)

@@ -81,6 +81,22 @@ public interface IOrderReceipts
     Task<DateTimeOffset?> FirstAsync(string orderId, CancellationToken cancellationToken);
 }
 
+/// <summary>An authority's information to a provider on the procedures and deadlines of a regime, ahead of its first order (TCO Art. 3(2)).</summary>
+public sealed record AdvanceInformation(string ProviderId, string LegalBasis, string Authority, DateTimeOffset InformedAt, DateTimeOffset RecordedAt, string? Note);
+
+/// <summary>Advance information given, and which authorities have already ordered a provider under a regime.</summary>
+public interface IAdvanceInformationLog
+{
+    /// <summary>Keeps the earliest record per provider, authority and regime; returns the one kept.</summary>
+    Task<AdvanceInformation> RecordAsync(AdvanceInformation information, CancellationToken cancellationToken);
+
+    Task<AdvanceInformation?> FindAsync(string providerId, string authority, string legalBasis, CancellationToken cancellationToken);
+
+    Task<bool> HasOrderedAsync(string providerId, string authority, string legalBasis, CancellationToken cancellationToken);
+
+    Task MarkOrderedAsync(string providerId, string authority, string legalBasis, string orderId, CancellationToken cancellationToken);
+}
+
 public interface IProviderDirectory
 {
     Task<Provider?> FindAsync(string providerId, CancellationToken cancellationToken);

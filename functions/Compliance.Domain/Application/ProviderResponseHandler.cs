@@ -106,7 +106,8 @@ public sealed class ProviderResponseHandler(ICallerAuthenticator authenticator, 
                 "confirmation" => await orders.ConfirmAsync(caller, body.OrderId, new ConfirmationRequest(body.RemovedAt, body.Action, body.Evidence), null, key, cancellationToken, message.EnqueuedAt),
                 "objection" => await orders.ObjectAsync(caller, body.OrderId, new ObjectionRequest(body.Ground, body.Explanation), null, key, cancellationToken, message.EnqueuedAt),
                 "grounds_ceased" => await orders.ReportGroundsCeasedAsync(caller, body.OrderId, new GroundsCeasedRequest(body.Explanation), null, key, cancellationToken, message.EnqueuedAt),
-                _ => throw new ComplianceProblem(ProblemKind.ValidationFailed, "type must be acknowledgement, confirmation, objection or grounds_ceased."),
+                "no_effect" => await orders.GiveNoEffectAsync(caller, body.OrderId, new NoEffectRequest(body.Explanation), null, key, cancellationToken, message.EnqueuedAt),
+                _ => throw new ComplianceProblem(ProblemKind.ValidationFailed, "type must be acknowledgement, confirmation, objection, grounds_ceased or no_effect."),
             };
             return new InboundOutcome.Done();
         }

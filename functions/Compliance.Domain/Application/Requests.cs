@@ -39,6 +39,11 @@ public sealed record ClarificationRequest(string? Explanation);
 
 public sealed record GroundsCeasedRequest(string? Explanation);
 
+public sealed record NoEffectRequest(string? Reasons);
+
+/// <param name="Authority">The authority's name as its orders' notices give it (issuingAuthority.name).</param>
+public sealed record AdvanceInformationRequest(string? LegalBasis, string? Authority, DateTimeOffset? InformedAt, string? Note);
+
 public sealed record RegisterProviderRequest(string? Id, string? Name, string? Jurisdiction, string? Contact);
 
 /// <summary>A body with no fields, for commands whose path says everything (an empty body is accepted too).</summary>

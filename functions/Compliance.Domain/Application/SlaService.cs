@@ -22,8 +22,7 @@ public sealed class SlaService(IOrderStore orders, IProviderDirectory providers,
     {
         var (start, end, now) = await PeriodAsync(caller, providerId, from, to, cancellationToken);
         var issued = await orders.IssuedBetweenAsync(providerId, start, end, cancellationToken).ToListAsync(cancellationToken);
-        // Without an end given the period runs up to and including now, so a report received this very millisecond counts.
-        var reports = (await matchReports.ReceivedBetweenAsync(start, to is null ? end.AddMilliseconds(1) : end, cancellationToken)).Where(r => r.ProviderId == providerId).ToList();
+        var reports = (await matchReports.ReceivedBetweenAsync(start, end, cancellationToken)).Where(r => r.ProviderId == providerId).ToList();
         return Compliance.Exports.TransparencyReport.Compute(providerId, start, end, issued, reports, code => regimes.Find(code)?.ClockBasis ?? Compliance.Regimes.ClockBasis.Statutory, now);
     }
 
@@ -34,7 +33,9 @@ public sealed class SlaService(IOrderStore orders, IProviderDirectory providers,
         _ = await providers.FindAsync(providerId, cancellationToken) ?? throw ComplianceProblem.NotFound("Provider");
 
         var now = time.ReceiptTime();
-        var end = to ?? now;
+        // Without an end the period runs up to and including now: the end is exclusive and times are
+        // kept to the millisecond, so an order issued this very millisecond counts.
+        var end = to ?? now.AddMilliseconds(1);
         var start = from ?? end - DefaultPeriod;
         return start >= end || end - start > MaxPeriod
             ? throw new ComplianceProblem(ProblemKind.InvalidQuery, $"from must be before to, and the period at most {MaxPeriod.TotalDays} days.")

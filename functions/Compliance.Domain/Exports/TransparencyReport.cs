@@ -18,7 +18,8 @@ public sealed record RegimeTransparency(
     int Withdrawn,
     double? MedianTimeToRemovalSeconds,
     double? P95TimeToRemovalSeconds,
-    int ReuploadsBlocked);
+    int ReuploadsBlocked,
+    int NoEffectGiven);
 
 /// <summary>
 /// A provider's transparency report for orders issued in [From, To), per legal basis: the SLA
@@ -52,7 +53,8 @@ public sealed record TransparencyReport(string ProviderId, DateTimeOffset From, 
                 sla.Withdrawn,
                 sla.MedianTimeToRemovalSeconds,
                 sla.P95TimeToRemovalSeconds,
-                blocked.GetValueOrDefault(code));
+                blocked.GetValueOrDefault(code),
+                sla.NoEffectGiven);
         }).ToList();
         return new TransparencyReport(providerId, from, to, now, regimes);
     }

@@ -11,6 +11,9 @@ public enum OrderStatus
     Removed,
     Withdrawn,
     Breached,
+
+    /// <summary>DSA Art. 9(1): the provider informed the authority that it gave the order no effect, with its reasons.</summary>
+    NoEffectGiven,
 }
 
 public enum RemovalAction
@@ -31,7 +34,11 @@ public enum OrderEventType
     Withdrawn,
     Breached,
     Removed,
+    NoEffectGiven,
 }
+
+/// <summary>Something the order lacks that the law expects, recorded on the order and shown to the issuer (not a refusal).</summary>
+public sealed record OrderWarning(string Code, string Detail);
 
 public sealed record OrderItem(string Url, string? Description);
 

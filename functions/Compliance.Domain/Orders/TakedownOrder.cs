@@ -40,6 +40,9 @@ public sealed record TakedownOrder
     /// <summary>What the notice says besides items and reason (reference, authority, provisions, scope, redress...).</summary>
     public required OrderNotice Notice { get; init; }
 
+    /// <summary>What the order lacks that the law expects (e.g. TCO advance information), found at issue.</summary>
+    public IReadOnlyList<OrderWarning> Warnings { get; init; } = [];
+
     public int ObjectionCount { get; init; }
 
     public DateTimeOffset? BreachedAt { get; init; }
@@ -217,6 +220,27 @@ public sealed record TakedownOrder
             ProblemKind.IllegalTransition,
             $"An objection on the ground '{OrderText.Snake(objection.Ground.ToString())}' is ended by {howItEnds}.",
             new Dictionary<string, object?> { ["currentStatus"] = OrderText.Status(OrderStatus.Objected), ["ground"] = OrderText.Snake(objection.Ground.ToString()) });
+
+    /// <summary>
+    /// DSA Art. 9(1): the provider tells the authority "if and when" it gave effect to the order,
+    /// which includes giving it none, with reasons. Only regimes that provide for that answer take it;
+    /// after the deadline the breach is recorded first.
+    /// </summary>
+    public OrderChange GiveNoEffect(Caller provider, DateTimeOffset now, string reasons, LegalRegime regime, string? requestKey) =>
+        BreachFirst(now, order =>
+        {
+            if (!regime.NoEffectAnswer)
+            {
+                throw new ComplianceProblem(
+                    ProblemKind.IllegalTransition,
+                    $"{regime.Code} provides for no 'no effect given' answer: confirm the removal or object on a ground the regime allows.",
+                    new Dictionary<string, object?> { ["currentStatus"] = OrderText.Status(order.Status) });
+            }
+
+            // A late answer is still the information the authority is owed; the breach stays on record.
+            order.Require(OrderEventType.NoEffectGiven, OrderStatus.Issued, OrderStatus.Acknowledged, OrderStatus.Objected, OrderStatus.Breached);
+            return order.Record(OrderEventType.NoEffectGiven, provider, now, reasons, requestKey, order with { Status = OrderStatus.NoEffectGiven, Objection = null });
+        });
 
     /// <summary>A withdrawal after the deadline still leaves the breach on record: the order is counted withdrawn after breach.</summary>
     public OrderChange Withdraw(Caller commission, DateTimeOffset now, string reason, string? requestKey) =>

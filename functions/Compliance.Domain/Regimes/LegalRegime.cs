@@ -69,6 +69,15 @@ public sealed record LegalRegime(
     /// </summary>
     public bool VictimRequests { get; init; }
 
+    /// <summary>DSA Art. 9(1): the provider may answer that it gave the order no effect, with reasons.</summary>
+    public bool NoEffectAnswer { get; init; }
+
+    /// <summary>
+    /// TCO Art. 3(2): an authority's first order to a provider needs information on procedures and
+    /// deadlines this long before it (12 hours), save in emergencies; its absence is a warning on the order.
+    /// </summary>
+    public TimeSpan? AdvanceInformation { get; init; }
+
     /// <summary>By when the requester must be told the outcome (KR: 14 days).</summary>
     public CalendarPeriod? RequesterNoticeWithin { get; init; }
 

@@ -76,6 +76,8 @@ public sealed class RegimeCatalog
             ClockBasis = entry.ClockBasis is null ? ClockBasis.Statutory : ParseName<ClockBasis>(entry.ClockBasis, entry.Code, source),
             LongerPeriodAllowed = entry.LongerPeriodAllowed ?? false,
             VictimRequests = entry.VictimRequests ?? false,
+            NoEffectAnswer = entry.NoEffectAnswer ?? false,
+            AdvanceInformation = entry.AdvanceInformation is { } advance ? Duration(advance, entry.Code, "advanceInformation", source) : null,
             RequiredNotice = (entry.Notice?.Required ?? []).Select(f => ParseName<Compliance.Orders.NoticeField>(f, entry.Code, source)).ToHashSet(),
             RecordsRetention = entry.RecordsRetention is { } retention ? Period(retention, entry.Code, "recordsRetention", source) : null,
             RequesterNoticeWithin = entry.RequesterNoticeWithin is { } notice ? Period(notice, entry.Code, "requesterNoticeWithin", source) : null,
@@ -138,7 +140,9 @@ public sealed class RegimeCatalog
         string? RequesterNoticeWithin = null,
         StatementDefaults? Statement = null,
         bool? VictimRequests = null,
-        NoticeRules? Notice = null);
+        NoticeRules? Notice = null,
+        bool? NoEffectAnswer = null,
+        string? AdvanceInformation = null);
 
     /// <summary>What a notice under the regime must carry: field names as the API spells them.</summary>
     internal sealed record NoticeRules(List<string>? Required);

@@ -21,12 +21,13 @@ public sealed record SlaReport(
     int Objections,
     double? OnTimeRate,
     double? MedianTimeToRemovalSeconds,
-    double? P95TimeToRemovalSeconds)
+    double? P95TimeToRemovalSeconds,
+    int NoEffectGiven = 0)
 {
     /// <param name="now">Orders past their deadline count as overdue even before the sweep flags them.</param>
     public static SlaReport Compute(string providerId, DateTimeOffset from, DateTimeOffset to, IEnumerable<TakedownOrder> orders, DateTimeOffset now)
     {
-        int total = 0, onTime = 0, late = 0, openOk = 0, overdue = 0, withdrawn = 0, withdrawnAfterBreach = 0, objections = 0;
+        int total = 0, onTime = 0, late = 0, openOk = 0, overdue = 0, withdrawn = 0, answeredAfterBreach = 0, objections = 0, noEffect = 0;
         var removalSeconds = new List<double>();
         foreach (var order in orders)
         {
@@ -50,12 +51,21 @@ public sealed record SlaReport(
                     withdrawn++;
                     if (order.BreachedAt is not null)
                     {
-                        withdrawnAfterBreach++;
+                        answeredAfterBreach++;
                     }
 
                     break;
                 case OrderStatus.Breached:
                     overdue++;
+                    break;
+                case OrderStatus.NoEffectGiven:
+                    // Answered, not removed: a breach only if it came late (the breach was recorded first).
+                    noEffect++;
+                    if (order.BreachedAt is not null)
+                    {
+                        answeredAfterBreach++;
+                    }
+
                     break;
                 default:
                     if (order.IsOverdue(now))
@@ -71,8 +81,8 @@ public sealed record SlaReport(
             }
         }
 
-        // A withdrawn order that had already breached stays a breach on the provider's record.
-        var breached = late + overdue + withdrawnAfterBreach;
+        // A withdrawn order, or a late "no effect" answer, that had already breached stays a breach on the provider's record.
+        var breached = late + overdue + answeredAfterBreach;
         var decided = onTime + breached;
         removalSeconds.Sort();
         return new SlaReport(
@@ -90,7 +100,8 @@ public sealed record SlaReport(
             objections,
             decided == 0 ? null : Math.Round((double)onTime / decided, 4),
             Median(removalSeconds),
-            NearestRank(removalSeconds, 0.95));
+            NearestRank(removalSeconds, 0.95),
+            noEffect);
     }
 
     /// <summary>The middle value, or the mean of the two middle values.</summary>

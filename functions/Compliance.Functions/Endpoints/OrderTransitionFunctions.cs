@@ -42,6 +42,14 @@ public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
         CancellationToken cancellationToken) =>
         Transition<GroundsCeasedRequest>(request, (caller, body, c) => orders.ReportGroundsCeasedAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
+    /// <summary>DSA Art. 9 orders: <c>{"reasons": "..."}</c>, the provider's answer that it gives the order no effect.</summary>
+    [Function("GiveNoEffect")]
+    public Task<IActionResult> GiveNoEffect(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/no-effect")] HttpRequest request,
+        string orderId,
+        CancellationToken cancellationToken) =>
+        Transition<NoEffectRequest>(request, (caller, body, c) => orders.GiveNoEffectAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
+
     [Function("WithdrawOrder")]
     public Task<IActionResult> Withdraw(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/withdrawal")] HttpRequest request,

@@ -20,6 +20,15 @@ public sealed class ProviderFunctions(HttpApi api, ProviderService providers, Re
             return ApiResponse.Created(ProviderView.From(provider), $"/api/v1/providers/{provider.Id}");
         }, cancellationToken);
 
+    /// <summary>TCO Art. 3(2): <c>{"legalBasis": "EU-TCO", "authority": "...", "informedAt"?, "note"?}</c>, the information ahead of an authority's first order.</summary>
+    [Function("RecordAdvanceInformation")]
+    public Task<IActionResult> AdvanceInformation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/providers/{providerId}/advance-information")] HttpRequest request,
+        string providerId,
+        CancellationToken cancellationToken) =>
+        api.WriteAsync<AdvanceInformationRequest>(request, async (caller, body, _) =>
+            new ApiResponse(201, await providers.RecordAdvanceInformationAsync(caller, providerId, body, cancellationToken)), cancellationToken);
+
     [Function("ListProviders")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/providers")] HttpRequest request,

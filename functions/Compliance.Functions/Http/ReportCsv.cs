@@ -12,12 +12,12 @@ public static class ReportCsv
     private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture) { NewLine = "\r\n" };
 
     public static string Sla(SlaReport r) => Write(
-        ["providerId", "from", "to", "generatedAt", "orders", "removedOnTime", "removedLate", "openWithinDeadline", "openOverdue", "breached", "withdrawn", "objections", "onTimeRate", "medianTimeToRemovalSeconds", "p95TimeToRemovalSeconds"],
-        [[r.ProviderId, Time(r.From), Time(r.To), Time(r.GeneratedAt), Count(r.Orders), Count(r.RemovedOnTime), Count(r.RemovedLate), Count(r.OpenWithinDeadline), Count(r.OpenOverdue), Count(r.Breached), Count(r.Withdrawn), Count(r.Objections), Number(r.OnTimeRate), Number(r.MedianTimeToRemovalSeconds), Number(r.P95TimeToRemovalSeconds)]]);
+        ["providerId", "from", "to", "generatedAt", "orders", "removedOnTime", "removedLate", "openWithinDeadline", "openOverdue", "breached", "withdrawn", "objections", "onTimeRate", "medianTimeToRemovalSeconds", "p95TimeToRemovalSeconds", "noEffectGiven"],
+        [[r.ProviderId, Time(r.From), Time(r.To), Time(r.GeneratedAt), Count(r.Orders), Count(r.RemovedOnTime), Count(r.RemovedLate), Count(r.OpenWithinDeadline), Count(r.OpenOverdue), Count(r.Breached), Count(r.Withdrawn), Count(r.Objections), Number(r.OnTimeRate), Number(r.MedianTimeToRemovalSeconds), Number(r.P95TimeToRemovalSeconds), Count(r.NoEffectGiven)]]);
 
     public static string Transparency(TransparencyReport r) => Write(
-        ["providerId", "from", "to", "legalBasis", "deadlineBasis", "orders", "removed", "removedOnTime", "breached", "objections", "withdrawn", "medianTimeToRemovalSeconds", "p95TimeToRemovalSeconds", "reuploadsBlocked"],
-        r.Regimes.Select(g => (string[])[r.ProviderId, Time(r.From), Time(r.To), g.LegalBasis, Compliance.Orders.OrderText.Snake(g.DeadlineBasis.ToString()), Count(g.Orders), Count(g.Removed), Count(g.RemovedOnTime), Count(g.Breached), Count(g.Objections), Count(g.Withdrawn), Number(g.MedianTimeToRemovalSeconds), Number(g.P95TimeToRemovalSeconds), Count(g.ReuploadsBlocked)]));
+        ["providerId", "from", "to", "legalBasis", "deadlineBasis", "orders", "removed", "removedOnTime", "breached", "objections", "withdrawn", "medianTimeToRemovalSeconds", "p95TimeToRemovalSeconds", "reuploadsBlocked", "noEffectGiven"],
+        r.Regimes.Select(g => (string[])[r.ProviderId, Time(r.From), Time(r.To), g.LegalBasis, Compliance.Orders.OrderText.Snake(g.DeadlineBasis.ToString()), Count(g.Orders), Count(g.Removed), Count(g.RemovedOnTime), Count(g.Breached), Count(g.Objections), Count(g.Withdrawn), Number(g.MedianTimeToRemovalSeconds), Number(g.P95TimeToRemovalSeconds), Count(g.ReuploadsBlocked), Count(g.NoEffectGiven)]));
 
     private static string Write(string[] header, IEnumerable<string[]> rows)
     {

@@ -32,6 +32,9 @@ public sealed record OrderView(
     /// <summary>The notice's reference, authority, provisions, scope, redress and Transparency Database filing.</summary>
     public required OrderNotice Notice { get; init; }
 
+    /// <summary>What the order lacks that the law expects (e.g. TCO advance information), recorded at issue.</summary>
+    public required IReadOnlyList<OrderWarning> Warnings { get; init; }
+
     /// <summary>When the addressed provider first read or answered the order, on single-order reads.</summary>
     public DateTimeOffset? FirstReceivedAt { get; init; }
 
@@ -59,6 +62,7 @@ public sealed record OrderView(
         o.Clock.Basis)
     {
         Notice = o.Notice,
+        Warnings = o.Warnings,
     };
 }
 

@@ -63,6 +63,10 @@ internal static class OrderEntities
 
         LongText.Write(e, "Items", JsonSerializer.Serialize(order.Items, StorageJson.Options));
         LongText.Write(e, "Notice", JsonSerializer.Serialize(order.Notice, StorageJson.Options));
+        if (order.Warnings.Count > 0)
+        {
+            e["Warnings"] = JsonSerializer.Serialize(order.Warnings, StorageJson.Options);
+        }
         if (order.LastObjection is { } last)
         {
             e["LastObjectionGround"] = OrderText.Snake(last.Ground.ToString());
@@ -145,6 +149,7 @@ internal static class OrderEntities
             LastRequestKey = e.GetString("LastRequestKey"),
             LastEventHash = e.GetString("LastEventHash") ?? string.Empty,
             Notice = e.ContainsKey("NoticeParts") ? JsonSerializer.Deserialize<OrderNotice>(LongText.Read(e, "Notice"), StorageJson.Options)! : OrderNotice.Empty("STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", []),
+            Warnings = e.GetString("Warnings") is { } warnings ? JsonSerializer.Deserialize<List<OrderWarning>>(warnings, StorageJson.Options) ?? [] : [],
             LastObjection = e.ContainsKey("LastObjectionGround")
                 ? new Objection(Parse<ObjectionGround>(e, "LastObjectionGround"), e.GetString("LastObjectionExplanation"), Time(e, "LastObjectionAt"), OrderStatus.Objected)
                 : null,

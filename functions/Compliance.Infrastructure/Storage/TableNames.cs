@@ -15,4 +15,5 @@ public static class TableNames
     public const string Cases = "Cases";
     public const string MatchReports = "MatchReports";
     public const string OrderReceipts = "OrderReceipts";
+    public const string AdvanceInformation = "AdvanceInformation";
 }
