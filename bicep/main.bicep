@@ -38,6 +38,10 @@ param maximumInstanceCount int = 40
 @description('Key for victims\' personal data in cases and their access codes: base64 of 32 random bytes. Kept in Key Vault.')
 param casesKey string
 
+@secure()
+@description('Key that signs audit-log checkpoints: PKCS#8 PEM of a P-256 key. Kept in Key Vault.')
+param auditSigningKey string
+
 @description('Create the Event Grid subscription for the blob trigger; needs the code deployed first (infra/deploy does both).')
 param deployEventSubscription bool = false
 
@@ -101,6 +105,7 @@ module keyVault 'modules/keyvault.bicep' = {
     vaultName: 'kv${take(environmentName, 6)}${take(suffix, 13)}'
     principalId: identity.properties.principalId
     casesKey: casesKey
+    auditSigningKey: auditSigningKey
     tags: tags
   }
 }
@@ -123,6 +128,7 @@ module functionApp 'modules/functionapp.bicep' = {
     authAudience: authAudience
     deadlineSweepSchedule: deadlineSweepSchedule
     casesKeySecretUri: keyVault.outputs.casesKeySecretUri
+    auditSigningKeySecretUri: keyVault.outputs.auditSigningKeySecretUri
     maximumInstanceCount: maximumInstanceCount
     tags: tags
   }

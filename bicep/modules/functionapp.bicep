@@ -39,6 +39,9 @@ param deadlineSweepSchedule string
 @description('Key Vault secret URI of the cases key (read through a Key Vault reference).')
 param casesKeySecretUri string
 
+@description('Key Vault secret URI of the audit checkpoint signing key.')
+param auditSigningKeySecretUri string
+
 @maxValue(1000)
 param maximumInstanceCount int
 
@@ -102,6 +105,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'IdempotencyPurgeSchedule', value: '0 20 * * * *' }
         { name: 'CaseErasureSchedule', value: '0 40 3 * * *' }
         { name: 'Cases__Key', value: '@Microsoft.KeyVault(SecretUri=${casesKeySecretUri})' }
+        { name: 'AuditSequenceSchedule', value: '0 */5 * * * *' }
+        { name: 'Audit__SigningKey', value: '@Microsoft.KeyVault(SecretUri=${auditSigningKeySecretUri})' }
       ]
     }
     functionAppConfig: {

@@ -1,6 +1,7 @@
-// The key that protects victims' personal data in cases and derives their access codes. It lives
-// in Key Vault, the app reads it through a Key Vault reference with its own identity, and only
-// that identity may read this one secret.
+// The app's two secrets: the key that protects victims' personal data in cases (and derives their
+// access codes), and the key that signs audit-log checkpoints. They live in a vault of their own,
+// the app reads them through Key Vault references with its identity, and only that identity may
+// read them.
 
 param location string
 
@@ -13,6 +14,11 @@ param principalId string
 @minLength(44)
 @description('Base64 of 32 random bytes (e.g. openssl rand -base64 32).')
 param casesKey string
+
+@secure()
+@minLength(100)
+@description('PKCS#8 PEM of a P-256 key (openssl ecparam -name prime256v1 -genkey | openssl pkcs8 -topk8 -nocrypt).')
+param auditSigningKey string
 
 param tags object
 
@@ -40,11 +46,20 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
       contentType: 'base64 AES-256 key'
     }
   }
+
+  resource auditSecret 'secrets' = {
+    name: 'audit-signing-key'
+    properties: {
+      value: auditSigningKey
+      contentType: 'PKCS#8 PEM, ECDSA P-256'
+    }
+  }
 }
 
-resource onCasesKey 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [ secretsUser ]: {
-  name: guid(vault::secret.id, principalId, role)
-  scope: vault::secret
+// On the vault, which holds only the app's own two secrets.
+resource onSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [ secretsUser ]: {
+  name: guid(vault.id, principalId, role)
+  scope: vault
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
@@ -54,3 +69,5 @@ resource onCasesKey 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for 
 
 @description('Versionless secret URI, so a rotated key is picked up.')
 output casesKeySecretUri string = '${vault.properties.vaultUri}secrets/cases-key'
+
+output auditSigningKeySecretUri string = '${vault.properties.vaultUri}secrets/audit-signing-key'

@@ -18,6 +18,9 @@ const string usage = """
       compliance bank query --haystack FILE --needles FILE [--max-distance 31]
         Meta's mih-query format (one hex hash per line, optionally ",metadata"); prints one line per match:
         "<needle hex>,<match hex>,<distance>,<haystack metadata>", using the service's in-memory index.
+      compliance audit verify [--connection STRING] [--table-prefix P] [--public-key FILE]
+        Recomputes the audit log from storage (orders, histories, leaves, the signed checkpoint) and names the
+        first entry that does not match; exit 1 if any. Default: Azurite, and the development public key.
       compliance detect FILE [--models DIR] [--classifiers a.model.json,b.model.json]
         Prints the full analysis of an image or video as JSON (PDQ, faces, provenance, classifiers).
     """;
@@ -38,6 +41,8 @@ try
             return await MediaCommands.DetectAsync(line, Console.Out);
         case "bank" when line.Words.Count > 1 && line.Words[1] == "query":
             return BankQueryCommand.Run(line, Console.Out);
+        case "audit" when line.Words.Count > 1 && line.Words[1] == "verify":
+            return await AuditVerifyCommand.RunAsync(line, Console.Out);
         case "events" when line.Words.Count > 1 && line.Words[1] == "tail":
             return await EventsTailCommand.RunAsync(line, Console.Out);
         default:

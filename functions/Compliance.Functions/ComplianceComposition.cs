@@ -1,6 +1,7 @@
 using Compliance.Access;
 using Compliance.Application;
 using Compliance.Cases;
+using Compliance.Infrastructure.AuditLog;
 using Compliance.Infrastructure.Cases;
 using Compliance.Functions.Http;
 using Compliance.Infrastructure.Identity;
@@ -71,10 +72,21 @@ public static class ComplianceComposition
         services.AddSingleton<SlaService>();
         services.AddSingleton<DeadlineSweep>();
         AddCases(services, configuration);
+        AddAuditLog(services, configuration);
         services.AddSingleton<IAuditArchive>(sp => new BlobAuditArchive(sp.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>(), configuration["AuditContainer"] ?? "audit"));
         services.AddSingleton<AuditLogExporter>();
         services.AddSingleton<HttpApi>();
         return services;
+    }
+
+    private static void AddAuditLog(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new AuditOptions();
+        var signer = EcdsaCheckpointSigner.FromPrivateKeyPem(options.SigningKey ?? throw new InvalidOperationException("Audit:SigningKey (a PKCS#8 PEM P-256 key) is not configured."));
+        options.RefuseDevelopmentKeyOutsideDevelopment(configuration["WEBSITE_SITE_NAME"], configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"], signer.KeyId);
+        services.AddSingleton<Compliance.AuditLog.ICheckpointSigner>(signer);
+        services.AddSingleton<Compliance.AuditLog.IAuditLog, TableAuditLog>();
+        services.AddSingleton<Compliance.AuditLog.AuditLogService>();
     }
 
     private static void AddCases(IServiceCollection services, IConfiguration configuration)

@@ -45,7 +45,7 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void The_cases_key_is_a_Key_Vault_reference_read_with_the_app_identity_and_only_that_secret_is_readable()
+    public void The_cases_and_audit_keys_are_Key_Vault_references_read_with_the_app_identity_from_a_vault_of_their_own()
     {
         var site = Assert.Single(Template.OfType("Microsoft.Web/sites"));
         var settings = site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
@@ -53,12 +53,15 @@ public sealed class TemplateTests
         Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0})'", settings["Cases__Key"], StringComparison.Ordinal);
         Assert.Equal("[parameters('identityId')]", site.GetProperty("properties").GetProperty("keyVaultReferenceIdentity").GetString());
         Assert.Equal("0 40 3 * * *", settings["CaseErasureSchedule"]);
+        Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0})'", settings["Audit__SigningKey"], StringComparison.Ordinal);
 
         var vault = Assert.Single(Template.OfType("Microsoft.KeyVault/vaults"));
         Assert.True(vault.GetProperty("properties").GetProperty("enableRbacAuthorization").GetBoolean());
         Assert.True(vault.GetProperty("properties").GetProperty("enablePurgeProtection").GetBoolean());
-        var secretRole = Assert.Single(Template.OfType("Microsoft.Authorization/roleAssignments"), a => a.GetProperty("copy").GetProperty("name").GetString() == "onCasesKey");
-        Assert.Contains("Microsoft.KeyVault/vaults/secrets", secretRole.GetProperty("scope").GetString(), StringComparison.Ordinal);
+        var secretRole = Assert.Single(Template.OfType("Microsoft.Authorization/roleAssignments"), a => a.GetProperty("copy").GetProperty("name").GetString() == "onSecrets");
+        Assert.Contains("Microsoft.KeyVault/vaults", secretRole.GetProperty("scope").GetString(), StringComparison.Ordinal);
+        // Names compile to [format('{0}/{1}', parameters('vaultName'), '<secret>')]: the secret is the last quoted part.
+        Assert.Equal(["audit-signing-key", "cases-key"], Template.OfType("Microsoft.KeyVault/vaults/secrets").Select(s => Regex.Match(s.GetProperty("name").GetString()!, "'([a-z-]+)'\\)\\]$").Groups[1].Value).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -66,8 +69,8 @@ public sealed class TemplateTests
     {
         var assignments = Template.OfType("Microsoft.Authorization/roleAssignments").ToList();
 
-        // Five loops over role/scope pairs: storage account, topic, queue, Application Insights, the cases key secret.
-        Assert.Equal(["onAppInsights", "onCasesKey", "onQueue", "onStorage", "onTopic"], assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        // Five loops over role/scope pairs: storage account, topic, queue, Application Insights, the app's secrets vault.
+        Assert.Equal(["onAppInsights", "onQueue", "onSecrets", "onStorage", "onTopic"], assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         foreach (var assignment in assignments)
         {
             var properties = assignment.GetProperty("properties");

@@ -102,8 +102,29 @@ internal static class OrderEntities
     }
 
     /// <summary>The rows a state change writes in one transaction: the order, then each history entry with its outbox row.</summary>
+    public const string AuditKind = "audit";
+
+    /// <summary>
+    /// What a change writes beside the order row, in the same transaction: each history entry, its
+    /// outbox event, and its leaf for the audit log (given its place in the log later by the sequencer).
+    /// </summary>
     public static IEnumerable<TableEntity> HistoryAndOutbox(OrderChange change) =>
-        change.Events.SelectMany(e => new[] { ToEntity(change.Order.ProviderId, change.Order.OrderId, e), ToOutboxEntity(change.Order, e) });
+        change.Events.SelectMany(e => new[] { ToEntity(change.Order.ProviderId, change.Order.OrderId, e), ToOutboxEntity(change.Order, e), ToAuditEntity(change.Order, e) });
+
+    public static TableEntity ToAuditEntity(TakedownOrder order, OrderEvent entry)
+    {
+        var leaf = Compliance.AuditLog.AuditLeaf.For(order, entry);
+        return new TableEntity(order.ProviderId, $"{order.OrderId}|a|{entry.Sequence:D6}")
+        {
+            ["Kind"] = AuditKind,
+            ["OrderId"] = leaf.OrderId,
+            ["Sequence"] = leaf.Sequence,
+            ["EntryHash"] = leaf.EntryHash,
+            ["StateHash"] = leaf.StateHash,
+            ["At"] = entry.At,
+            ["Sequenced"] = false,
+        };
+    }
 
     public static TakedownOrder ToOrder(TableEntity e)
     {

@@ -16,4 +16,5 @@ public static class TableNames
     public const string MatchReports = "MatchReports";
     public const string OrderReceipts = "OrderReceipts";
     public const string AdvanceInformation = "AdvanceInformation";
+    public const string AuditLog = "AuditLog";
 }

@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Compliance.Access;
+using Compliance.Application;
+using Compliance.Orders;
+using Compliance.Problems;
+
+namespace Compliance.AuditLog;
+
+public sealed record InclusionProof(long LeafIndex, long TreeSize, string LeafHash, string RootHash, IReadOnlyList<string> Proof);
+
+public sealed record ConsistencyProof(long FromSize, long ToSize, string FromRoot, string ToRoot, IReadOnlyList<string> Proof);
+
+/// <summary>The outcome of checking everything in storage against the signed log: the first disagreement found, named.</summary>
+public sealed record AuditVerification(bool Valid, int Orders, long Leaves, long CheckpointSize, string? FirstProblem);
+
+/// <summary>
+/// The tamper-evident log across all orders (RFC 9162 Merkle tree): sequences the leaves every
+/// order change wrote, signs checkpoints into the write-once archive, serves inclusion and
+/// consistency proofs, and verifies storage against the signed root so that an operator who edits,
+/// deletes or rewrites history is found out.
+/// </summary>
+public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAuditArchive archive, IOrderStore orders, TimeProvider time)
+{
+    /// <summary>Gives pending leaves their places, then signs a checkpoint if the log grew. Safe to run concurrently or again.</summary>
+    public async Task<SignedCheckpoint?> SequenceAndCheckpointAsync(CancellationToken cancellationToken)
+    {
+        var pending = await log.PendingAsync(cancellationToken);
+        if (pending.Count > 0)
+        {
+            // A fixed order, so two sequencers that race append the same sequence.
+            await log.AppendAsync(pending.OrderBy(p => p.At).ThenBy(p => p.Leaf.OrderId, StringComparer.Ordinal).ThenBy(p => p.Leaf.Sequence).ToList(), cancellationToken);
+        }
+
+        var leaves = await log.LeavesAsync(cancellationToken);
+        var latest = await log.LatestCheckpointAsync(cancellationToken);
+        if (leaves.Count == 0 || latest?.TreeSize == leaves.Count)
+        {
+            return latest;
+        }
+
+        var now = time.ReceiptTime();
+        var root = Hex(MerkleTree.Root(Hashes(leaves, leaves.Count)));
+        var checkpoint = new SignedCheckpoint(leaves.Count, root, now, signer.KeyId, Convert.ToBase64String(signer.Sign(SignedCheckpoint.Body(leaves.Count, root, now))));
+        await archive.TryWriteAsync($"checkpoints/{checkpoint.TreeSize:D12}.json", JsonSerializer.SerializeToUtf8Bytes(checkpoint), cancellationToken);
+        await log.SaveCheckpointAsync(checkpoint, cancellationToken);
+        return checkpoint;
+    }
+
+    public async Task<SignedCheckpoint> LatestAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Regulator, Role.Commission);
+        return await log.LatestCheckpointAsync(cancellationToken) ?? throw ComplianceProblem.NotFound("Checkpoint");
+    }
+
+    /// <summary>That the leaf of an order's history entry is in the tree of the given size (default: the latest checkpoint's).</summary>
+    public async Task<InclusionProof> InclusionAsync(Caller caller, string orderId, int sequence, long? treeSize, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Regulator, Role.Commission);
+        var leaves = await log.LeavesAsync(cancellationToken);
+        var size = treeSize ?? (await log.LatestCheckpointAsync(cancellationToken))?.TreeSize ?? leaves.Count;
+        var leaf = leaves.FirstOrDefault(l => l.Leaf.OrderId == orderId && l.Leaf.Sequence == sequence);
+        if (leaf is null || leaf.Index >= size)
+        {
+            throw ComplianceProblem.NotFound($"A logged entry {sequence} of order {orderId} within a tree of size {size}");
+        }
+
+        RequireSize(size, leaves.Count);
+        var hashes = Hashes(leaves, size);
+        return new InclusionProof(leaf.Index, size, leaf.LeafHash, Hex(MerkleTree.Root(hashes)), MerkleTree.InclusionProof(hashes, leaf.Index, size).Select(Hex).ToList());
+    }
+
+    /// <summary>That the tree of size <paramref name="from"/> is a prefix of the tree of size <paramref name="to"/>: nothing logged was changed since.</summary>
+    public async Task<ConsistencyProof> ConsistencyAsync(Caller caller, long from, long to, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(Role.Regulator, Role.Commission);
+        var leaves = await log.LeavesAsync(cancellationToken);
+        if (from < 1 || from > to)
+        {
+            throw new ComplianceProblem(ProblemKind.InvalidQuery, "from must be at least 1 and at most to.");
+        }
+
+        RequireSize(to, leaves.Count);
+        var hashes = Hashes(leaves, to);
+        return new ConsistencyProof(from, to, Hex(MerkleTree.Root(hashes.Take((int)from).ToList())), Hex(MerkleTree.Root(hashes)), MerkleTree.ConsistencyProof(hashes, from, to).Select(Hex).ToList());
+    }
+
+    /// <summary>
+    /// Recomputes everything from storage: the checkpoint's signature and root, every leaf hash, every
+    /// order's history chain, and each order against its leaves (every entry logged with its hash, no
+    /// logged entry missing from the history, the last leaf's state equal to the order row).
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var leaves = await log.LeavesAsync(cancellationToken);
+        var checkpoint = await log.LatestCheckpointAsync(cancellationToken);
+        AuditVerification Fail(int checkedOrders, string problem) => new(false, checkedOrders, leaves.Count, checkpoint?.TreeSize ?? 0, problem);
+
+        if (checkpoint is not null)
+        {
+            if (!signer.Verify(SignedCheckpoint.Body(checkpoint.TreeSize, checkpoint.RootHash, checkpoint.Timestamp), Convert.FromBase64String(checkpoint.Signature)))
+            {
+                return Fail(0, $"checkpoint of size {checkpoint.TreeSize}: the signature does not verify with key {signer.KeyId}");
+            }
+
+            if (checkpoint.TreeSize > leaves.Count || Hex(MerkleTree.Root(Hashes(leaves, checkpoint.TreeSize))) != checkpoint.RootHash)
+            {
+                return Fail(0, $"checkpoint of size {checkpoint.TreeSize}: the log's leaves no longer give its signed root {checkpoint.RootHash}");
+            }
+        }
+
+        foreach (var leaf in leaves)
+        {
+            if (Hex(leaf.Leaf.LeafHash()) != leaf.LeafHash)
+            {
+                return Fail(0, $"leaf {leaf.Index} (order {leaf.Leaf.OrderId}, entry {leaf.Leaf.Sequence}): its content does not give its hash");
+            }
+        }
+
+        var byOrder = leaves.GroupBy(l => l.Leaf.OrderId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToDictionary(l => l.Leaf.Sequence), StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var count = 0;
+        string? token = null;
+        do
+        {
+            var page = await orders.ListAsync(new OrderQuery(null, null), token, 500, cancellationToken);
+            foreach (var order in page.Orders)
+            {
+                count++;
+                seen.Add(order.OrderId);
+                var history = await orders.HistoryAsync(order, cancellationToken);
+                if (!OrderEvent.VerifyChain(order, history))
+                {
+                    return Fail(count, $"order {order.OrderId}: its history chain does not verify against the order row");
+                }
+
+                var logged = byOrder.GetValueOrDefault(order.OrderId) ?? [];
+                foreach (var entry in history)
+                {
+                    if (logged.TryGetValue(entry.Sequence, out var leaf) && leaf.Leaf.EntryHash != entry.Hash)
+                    {
+                        return Fail(count, $"order {order.OrderId}, entry {entry.Sequence}: the history entry differs from the logged one (leaf {leaf.Index})");
+                    }
+                }
+
+                if (logged.Keys.Where(s => s > order.Version).Order().FirstOrDefault() is var beyond and > 0)
+                {
+                    return Fail(count, $"order {order.OrderId}: entry {beyond} is in the log (leaf {logged[beyond].Index}) but missing from the order's history");
+                }
+
+                if (logged.TryGetValue(order.Version, out var last) && last.Leaf.StateHash != AuditLeaf.StateHashOf(order))
+                {
+                    return Fail(count, $"order {order.OrderId}: the order row differs from the state logged with its entry {order.Version} (leaf {last.Index})");
+                }
+            }
+
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        var vanished = byOrder.Keys.FirstOrDefault(id => !seen.Contains(id));
+        return vanished is not null
+            ? Fail(count, $"order {vanished}: in the log but no longer in storage")
+            : new AuditVerification(true, count, leaves.Count, checkpoint?.TreeSize ?? 0, null);
+    }
+
+    private static void RequireSize(long size, int logged)
+    {
+        if (size < 1 || size > logged)
+        {
+            throw new ComplianceProblem(ProblemKind.InvalidQuery, $"treeSize must be between 1 and {logged}.");
+        }
+    }
+
+    private static List<byte[]> Hashes(IReadOnlyList<LoggedLeaf> leaves, long size) =>
+        leaves.Take((int)size).Select(l => Convert.FromHexString(l.LeafHash)).ToList();
+
+    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
+}

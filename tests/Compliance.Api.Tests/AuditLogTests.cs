@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using Compliance.Application;
+using Compliance.AuditLog;
+using Compliance.Cli;
+using Microsoft.Extensions.DependencyInjection;
+using static Compliance.Api.Tests.Problems;
+
+namespace Compliance.Api.Tests;
+
+/// <summary>The signed log across all orders, against Azurite: checkpoints, proofs, and an auditor's verification that catches an operator.</summary>
+public sealed class AuditLogTests
+{
+    [Fact]
+    public async Task Checkpoints_sign_every_change_and_the_proofs_verify_against_them()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        var provider = await host.RegisterProviderAsync();
+        var first = (await host.IssueAsync(provider)).GetProperty("orderId").GetString()!;
+        var second = (await host.IssueAsync(provider)).GetProperty("orderId").GetString()!;
+        await host.PostAsync($"/api/v1/orders/{second}/acknowledgement", host.Provider(provider), null);
+        await host.PostAsync($"/api/v1/orders/{second}/confirmation", host.Provider(provider), new { removedAt = host.Clock.GetUtcNow(), action = "removed" });
+        var audit = host.Services.GetRequiredService<AuditLogService>();
+        AssertProblem(await host.GetAsync("/api/v1/audit/checkpoints/latest", host.Regulator), 404, "not-found");
+
+        await audit.SequenceAndCheckpointAsync(CancellationToken.None);
+        var latest = await host.GetAsync("/api/v1/audit/checkpoints/latest", host.Regulator);
+
+        Assert.Equal(200, latest.Status);
+        Assert.Equal(4, latest.Json.GetProperty("treeSize").GetInt64());
+        var root1 = latest.Str("rootHash");
+        using (var key = ECDsa.Create())
+        {
+            key.ImportFromPem(latest.Str("publicKey"));
+            var body = SignedCheckpoint.Body(4, root1, latest.Json.GetProperty("timestamp").GetDateTimeOffset());
+            Assert.True(key.VerifyData(body, Convert.FromBase64String(latest.Str("signature")), HashAlgorithmName.SHA256));
+            Assert.False(key.VerifyData(SignedCheckpoint.Body(5, root1, latest.Json.GetProperty("timestamp").GetDateTimeOffset()), Convert.FromBase64String(latest.Str("signature")), HashAlgorithmName.SHA256));
+        }
+
+        // The confirmation of the second order is in the tree: its leaf, computed here from the order as stored.
+        var stored = (await host.Services.GetRequiredService<IOrderStore>().FindAsync(second, CancellationToken.None))!.Order;
+        var history = await host.Services.GetRequiredService<IOrderStore>().HistoryAsync(stored, CancellationToken.None);
+        var expectedLeaf = Convert.ToHexStringLower(AuditLeaf.For(stored, history[^1]).LeafHash());
+        var inclusion = (await host.GetAsync($"/api/v1/audit/proofs/inclusion?orderId={second}&sequence=3", host.Commission)).Json;
+        Assert.Equal(expectedLeaf, inclusion.GetProperty("leafHash").GetString());
+        Assert.Equal(root1, inclusion.GetProperty("rootHash").GetString());
+        Assert.True(MerkleTree.VerifyInclusion(
+            inclusion.GetProperty("leafIndex").GetInt64(),
+            4,
+            Convert.FromHexString(expectedLeaf),
+            inclusion.GetProperty("proof").EnumerateArray().Select(p => Convert.FromHexString(p.GetString()!)).ToList(),
+            Convert.FromHexString(root1)));
+
+        // The log grows; the new checkpoint provably extends the old one.
+        await host.PostAsync($"/api/v1/orders/{first}/withdrawal", host.Commission, new { reason = "settled" });
+        await audit.SequenceAndCheckpointAsync(CancellationToken.None);
+        var root2 = (await host.GetAsync("/api/v1/audit/checkpoints/latest", host.Regulator)).Str("rootHash");
+        var consistency = (await host.GetAsync("/api/v1/audit/proofs/consistency?from=4&to=5", host.Regulator)).Json;
+        Assert.True(MerkleTree.VerifyConsistency(4, 5, consistency.GetProperty("proof").EnumerateArray().Select(p => Convert.FromHexString(p.GetString()!)).ToList(), Convert.FromHexString(root1), Convert.FromHexString(root2)));
+
+        // Sequencing again changes nothing: every leaf has exactly one place.
+        Assert.Equal(5, (await audit.SequenceAndCheckpointAsync(CancellationToken.None))!.TreeSize);
+        AssertProblem(await host.GetAsync("/api/v1/audit/checkpoints/latest", host.Provider(provider)), 403, "forbidden");
+        AssertProblem(await host.GetAsync("/api/v1/audit/proofs/consistency?from=5&to=9", host.Regulator), 400, "invalid-query");
+        AssertProblem(await host.GetAsync($"/api/v1/audit/proofs/inclusion?orderId={second}&sequence=9", host.Regulator), 404, "not-found");
+
+        var (exit, said) = await VerifyAsync(host);
+        Assert.Equal(0, exit);
+        Assert.StartsWith("valid: 2 orders, 5 leaves, checkpoint of size 5", said, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_edited_order_row_is_named()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        var (provider, order) = await LoggedOrderAsync(host);
+        var orders = Orders(host);
+        await orders.UpdateEntityAsync(new TableEntity(provider, order) { ["Reason"] = "something milder" }, ETag.All, TableUpdateMode.Merge);
+
+        var (exit, said) = await VerifyAsync(host);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"INVALID: order {order}: the order row differs from the state logged with its entry 2 (leaf 1)", said.Trim());
+    }
+
+    [Fact]
+    public async Task A_deleted_tail_that_the_order_row_was_made_to_match_is_named()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        var (provider, order) = await LoggedOrderAsync(host);
+        var orders = Orders(host);
+        var history = await host.Services.GetRequiredService<IOrderStore>().HistoryAsync((await host.Services.GetRequiredService<IOrderStore>().FindAsync(order, CancellationToken.None))!.Order, CancellationToken.None);
+
+        // The operator removes the acknowledgement and rewinds the order row to match: the order's own chain still checks.
+        await orders.DeleteEntityAsync(provider, $"{order}|e|000002");
+        await orders.UpdateEntityAsync(new TableEntity(provider, order) { ["Version"] = 1, ["Status"] = "issued", ["LastEventHash"] = history[0].Hash, ["AcknowledgedAt"] = null }, ETag.All, TableUpdateMode.Merge);
+        var check = await host.GetAsync($"/api/v1/orders/{order}/history", host.Regulator);
+        Assert.True(check.Json.GetProperty("chainValid").GetBoolean());
+
+        var (exit, said) = await VerifyAsync(host);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"INVALID: order {order}: entry 2 is in the log (leaf 1) but missing from the order's history", said.Trim());
+    }
+
+    [Fact]
+    public async Task An_order_removed_whole_is_named()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        var (provider, order) = await LoggedOrderAsync(host);
+        var orders = Orders(host);
+        await foreach (var row in orders.QueryAsync<TableEntity>(e => e.PartitionKey == provider))
+        {
+            if (row.RowKey.StartsWith(order, StringComparison.Ordinal))
+            {
+                await orders.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+            }
+        }
+
+        var (exit, said) = await VerifyAsync(host);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"INVALID: order {order}: in the log but no longer in storage", said.Trim());
+    }
+
+    /// <summary>An order issued and acknowledged, its two leaves sequenced and signed.</summary>
+    private static async Task<(string Provider, string Order)> LoggedOrderAsync(ComplianceHost host)
+    {
+        var provider = await host.RegisterProviderAsync();
+        var order = (await host.IssueAsync(provider)).GetProperty("orderId").GetString()!;
+        Assert.Equal(200, (await host.PostAsync($"/api/v1/orders/{order}/acknowledgement", host.Provider(provider), null)).Status);
+        Assert.Equal(2, (await host.Services.GetRequiredService<AuditLogService>().SequenceAndCheckpointAsync(CancellationToken.None))!.TreeSize);
+        var (exit, said) = await VerifyAsync(host);
+        Assert.True(exit == 0, said);
+        return (provider, order);
+    }
+
+    private static TableClient Orders(ComplianceHost host) => new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "Orders");
+
+    /// <summary>What an auditor runs: <c>compliance audit verify</c> against the same storage.</summary>
+    private static async Task<(int Exit, string Output)> VerifyAsync(ComplianceHost host)
+    {
+        var output = new StringWriter();
+        var exit = await AuditVerifyCommand.RunAsync(CommandLine.Parse(["audit", "verify", "--connection", ComplianceHost.StorageConnection, "--table-prefix", host.TablePrefix]), output);
+        return (exit, output.ToString());
+    }
+}
