@@ -74,6 +74,7 @@ module storage 'modules/storage.bicep' = {
     accountName: 'compl${environmentName}${suffix}'
     mediaRetentionDays: mediaRetentionDays
     auditImmutabilityDays: auditImmutabilityDays
+    workspaceId: monitoring.outputs.workspaceId
     tags: tags
   }
 }
@@ -84,6 +85,7 @@ module serviceBus 'modules/servicebus.bicep' = {
     location: location
     namespaceName: '${namePrefix}-${suffix}'
     providerIds: providerIds
+    workspaceId: monitoring.outputs.workspaceId
     tags: tags
   }
 }

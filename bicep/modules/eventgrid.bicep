@@ -28,6 +28,7 @@ resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: '${storageAccountName}-events'
   location: location
   tags: tags
+  identity: { type: 'SystemAssigned' }
   properties: {
     source: storage.id
     topicType: 'Microsoft.Storage.StorageAccounts'
@@ -53,5 +54,34 @@ resource blobCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-0
       maxDeliveryAttempts: 30
       eventTimeToLiveInMinutes: 1440
     }
+    // An upload whose event cannot be delivered is kept, not dropped: its evidence would go unanalysed.
+    deadLetterWithResourceIdentity: {
+      identity: { type: 'SystemAssigned' }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: storage.id
+          blobContainerName: 'eventgrid-deadletter'
+        }
+      }
+    }
   }
+  dependsOn: [ onDeadLetter ]
 }
+
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  name: '${storageAccountName}/default/eventgrid-deadletter'
+}
+
+// Storage Blob Data Contributor, for the topic's own identity, on the dead-letter container only.
+var deadLetterRoles = [ 'ba92f5b4-2d11-453d-a403-e96b0029c9fe' ]
+
+resource onDeadLetter 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in deadLetterRoles: {
+  name: guid(deadLetterContainer.id, systemTopic.id, role)
+  scope: deadLetterContainer
+  properties: {
+    principalId: systemTopic.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+  }
+}]

@@ -11,6 +11,9 @@ param namespaceName string
 @description('Provider ids that get a subscription of their own.')
 param providerIds array
 
+@description('Log Analytics workspace that receives the namespace\'s logs and metrics.')
+param workspaceId string
+
 param tags object
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
@@ -82,3 +85,13 @@ resource responses 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
 
 output namespaceName string = namespace.name
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
+
+resource namespaceLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: namespace
+  properties: {
+    workspaceId: workspaceId
+    logs: [ { categoryGroup: 'allLogs', enabled: true } ]
+    metrics: [ { category: 'AllMetrics', enabled: true } ]
+  }
+}

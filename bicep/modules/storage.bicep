@@ -15,6 +15,9 @@ param mediaRetentionDays int
 @minValue(1)
 param auditImmutabilityDays int
 
+@description('Log Analytics workspace that receives the account\'s blob and table logs.')
+param workspaceId string
+
 param tags object
 
 var tableNames = [
@@ -30,6 +33,7 @@ var containerNames = [
   'media-incoming'
   'media-quarantine'
   'deployments'
+  'eventgrid-deadletter'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -52,7 +56,9 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   parent: account
   name: 'default'
   properties: {
-    deleteRetentionPolicy: { enabled: true, days: 7 }
+    // No blob soft delete: purged evidence (victims' media) must be gone when it is deleted, not
+    // recoverable for days. Containers keep theirs, against deleting a whole container by mistake.
+    deleteRetentionPolicy: { enabled: false }
     containerDeleteRetentionPolicy: { enabled: true, days: 7 }
   }
 }
@@ -67,6 +73,26 @@ resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containe
   parent: blobService
   name: 'audit'
   properties: { publicAccess: 'None' }
+}
+
+resource blobLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: workspaceId
+    logs: [ { categoryGroup: 'audit', enabled: true } ]
+    metrics: [ { category: 'Transaction', enabled: true } ]
+  }
+}
+
+resource tableLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: workspaceId
+    logs: [ { categoryGroup: 'audit', enabled: true } ]
+    metrics: [ { category: 'Transaction', enabled: true } ]
+  }
 }
 
 resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {

@@ -95,10 +95,16 @@ public sealed class MediaAnalyser(BlazeFaceDetector faces, IReadOnlyList<OnnxCla
         {
             var input = Path.Combine(work.FullName, "input");
             await File.WriteAllBytesAsync(input, data, cancellationToken);
-            var duration = await video.DurationSecondsAsync(input, cancellationToken);
-            if (duration is null)
+            var probe = await video.ProbeAsync(input, cancellationToken);
+            if (probe is not { DurationSeconds: var duration })
             {
                 return Rejected(kind, RejectionReason.DecodeFailed, "the video could not be read", data.Length);
+            }
+
+            // Refused from the container's header: ffmpeg would otherwise allocate frames of that size first.
+            if (probe is { Width: { } w, Height: { } h } && (long)w * h > options.MaxPixels)
+            {
+                return Rejected(kind, RejectionReason.TooManyPixels, $"{w}×{h} frames exceed the {options.MaxPixels}-pixel limit", data.Length, w, h) with { DurationSeconds = duration };
             }
 
             if (duration > options.MaxVideoSeconds)

@@ -65,12 +65,29 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public void Purged_media_is_not_kept_by_soft_delete_logs_go_to_Log_Analytics_and_undeliverable_uploads_are_dead_lettered()
+    {
+        var blobService = Assert.Single(Template.OfType("Microsoft.Storage/storageAccounts/blobServices"));
+        Assert.False(blobService.GetProperty("properties").GetProperty("deleteRetentionPolicy").GetProperty("enabled").GetBoolean());
+
+        var diagnostics = Template.OfType("Microsoft.Insights/diagnosticSettings").ToList();
+        Assert.Equal(3, diagnostics.Count); // blob service, table service, Service Bus namespace
+        Assert.All(diagnostics, d => Assert.Contains("workspaceId", d.GetProperty("properties").GetProperty("workspaceId").GetString(), StringComparison.Ordinal));
+
+        var subscription = Assert.Single(Template.OfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
+        var deadLetter = subscription.GetProperty("properties").GetProperty("deadLetterWithResourceIdentity");
+        Assert.Equal("SystemAssigned", deadLetter.GetProperty("identity").GetProperty("type").GetString());
+        Assert.Equal("eventgrid-deadletter", deadLetter.GetProperty("deadLetterDestination").GetProperty("properties").GetProperty("blobContainerName").GetString());
+    }
+
+    [Fact]
     public void Every_role_assignment_is_a_data_plane_role_for_a_service_principal()
     {
         var assignments = Template.OfType("Microsoft.Authorization/roleAssignments").ToList();
 
-        // Five loops over role/scope pairs: storage account, topic, queue, Application Insights, the app's secrets vault.
-        Assert.Equal(["onAppInsights", "onQueue", "onSecrets", "onStorage", "onTopic"], assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        // Six loops over role/scope pairs: storage account, topic, queue, Application Insights, the app's
+        // secrets vault, and (for Event Grid's own identity) the dead-letter container.
+        Assert.Equal(["onAppInsights", "onDeadLetter", "onQueue", "onSecrets", "onStorage", "onTopic"], assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         foreach (var assignment in assignments)
         {
             var properties = assignment.GetProperty("properties");
@@ -78,7 +95,7 @@ public sealed class TemplateTests
             Assert.StartsWith("[guid(", assignment.GetProperty("name").GetString(), StringComparison.Ordinal);
             var role = properties.GetProperty("roleDefinitionId").GetString()!;
             Assert.StartsWith("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ", role, StringComparison.Ordinal);
-            Assert.Matches(@"variables\('(roles|storageRoles|secretsUser)'\)", role);
+            Assert.Matches(@"variables\('(roles|storageRoles|secretsUser|deadLetterRoles)'\)", role);
         }
 
         // Every id the assignments can draw on is in the allowed set, and no other GUID (Owner,

@@ -3,6 +3,9 @@ using System.Globalization;
 
 namespace Compliance.Detection.Imaging;
 
+/// <summary>What ffprobe reads from a video's container: its length and its first video stream's size.</summary>
+public sealed record VideoProbe(double DurationSeconds, int? Width, int? Height);
+
 /// <summary>
 /// Frames of a video, one per second, through ffmpeg (Debian's package). Input is a local temp
 /// file and only the file protocol is allowed, so a crafted playlist cannot make ffmpeg fetch URLs.
@@ -11,10 +14,22 @@ public sealed class VideoFrames(string ffmpeg = "ffmpeg", string ffprobe = "ffpr
 {
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(2);
 
-    public async Task<double?> DurationSecondsAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Duration and the first video stream's size, read from the container before anything is decoded.</summary>
+    public async Task<VideoProbe?> ProbeAsync(string path, CancellationToken cancellationToken)
     {
-        var (exit, output) = await RunAsync(ffprobe, ["-v", "error", "-threads", "1", "-protocol_whitelist", "file", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", path], cancellationToken);
-        return exit == 0 && double.TryParse(output.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+        var (exit, output) = await RunAsync(ffprobe, ["-v", "error", "-threads", "1", "-protocol_whitelist", "file", "-select_streams", "v:0", "-show_entries", "format=duration:stream=width,height", "-of", "default=noprint_wrappers=1", path], cancellationToken);
+        if (exit != 0)
+        {
+            return null;
+        }
+
+        var values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split('=', 2))
+            .Where(p => p.Length == 2)
+            .GroupBy(p => p[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+        double? Number(string key) => values.TryGetValue(key, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+        return Number("duration") is { } duration ? new VideoProbe(duration, (int?)Number("width"), (int?)Number("height")) : null;
     }
 
     /// <summary>PNG files of up to <paramref name="maxFrames"/> frames at 1 fps, in order; empty when the video cannot be decoded.</summary>
