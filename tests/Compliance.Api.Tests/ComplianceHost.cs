@@ -42,7 +42,14 @@ public sealed class ComplianceHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ComplianceHost> StartAsync(bool fakeClock = true, string? sweepSchedule = null, params string[] extraArgs)
+    public static Task<ComplianceHost> StartAsync(bool fakeClock = true, string? sweepSchedule = null, params string[] extraArgs) =>
+        StartAsync(fakeClock, sweepSchedule, null, extraArgs);
+
+    /// <summary>A host whose services <paramref name="replace"/> may wrap (a gate around a store, to make a race certain).</summary>
+    public static Task<ComplianceHost> StartWithAsync(Action<IServiceCollection> replace, params string[] extraArgs) =>
+        StartAsync(true, null, replace, extraArgs);
+
+    private static async Task<ComplianceHost> StartAsync(bool fakeClock, string? sweepSchedule, Action<IServiceCollection>? replace, string[] extraArgs)
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
         TimeProvider clock = fakeClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : TimeProvider.System;
@@ -60,7 +67,11 @@ public sealed class ComplianceHost : IAsyncDisposable
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning",
             .. extraArgs,
         ];
-        var app = LocalFunctionsHost.Build(args, builder => builder.Services.AddSingleton(clock));
+        var app = LocalFunctionsHost.Build(args, builder =>
+        {
+            builder.Services.AddSingleton(clock);
+            replace?.Invoke(builder.Services);
+        });
         await app.StartAsync();
         return new ComplianceHost(app, clock, prefix);
     }
