@@ -16,7 +16,7 @@ internal static class AuditVerifyCommand
         var publicKey = line.Option("public-key") is { } file ? await File.ReadAllTextAsync(file) : AuditOptions.DevelopmentPublicKeyPem;
         var tables = new ComplianceTables(new TableServiceClient(connection), new StorageOptions { TablePrefix = line.Option("table-prefix") ?? string.Empty });
         using var signer = EcdsaCheckpointSigner.FromPublicKeyPem(publicKey);
-        var audit = new AuditLogService(new TableAuditLog(tables), signer, new BlobAuditArchive(new BlobServiceClient(connection), "audit"), new TableOrderStore(tables), TimeProvider.System);
+        var audit = new AuditLogService(new TableAuditLog(tables), signer, new BlobAuditArchive(new BlobServiceClient(connection), line.Option("audit-container") ?? "audit"), new TableOrderStore(tables), TimeProvider.System);
 
         var result = await audit.VerifyAsync(CancellationToken.None);
         await output.WriteLineAsync(result.Valid

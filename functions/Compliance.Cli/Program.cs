@@ -18,7 +18,7 @@ const string usage = """
       compliance bank query --haystack FILE --needles FILE [--max-distance 31]
         Meta's mih-query format (one hex hash per line, optionally ",metadata"); prints one line per match:
         "<needle hex>,<match hex>,<distance>,<haystack metadata>", using the service's in-memory index.
-      compliance audit verify [--connection STRING] [--table-prefix P] [--public-key FILE]
+      compliance audit verify [--connection STRING] [--table-prefix P] [--audit-container audit] [--public-key FILE]
         Recomputes the audit log from storage (orders, histories, leaves, the signed checkpoint) and names the
         first entry that does not match; exit 1 if any. Default: Azurite, and the development public key.
       compliance detect FILE [--models DIR] [--classifiers a.model.json,b.model.json]

@@ -124,6 +124,20 @@ public sealed class AuditLogTests
         Assert.Equal($"INVALID: order {order}: in the log but no longer in storage", said.Trim());
     }
 
+    [Fact]
+    public async Task A_checkpoint_row_deleted_or_rolled_back_is_caught_by_the_write_once_archive()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        await LoggedOrderAsync(host);
+        var log = new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "AuditLog");
+        await log.DeleteEntityAsync("log", "checkpoint");
+
+        var (exit, said) = await VerifyAsync(host);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("INVALID: the latest checkpoint is missing from the log, while the archive holds one of size 2", said.Trim());
+    }
+
     /// <summary>An order issued and acknowledged, its two leaves sequenced and signed.</summary>
     private static async Task<(string Provider, string Order)> LoggedOrderAsync(ComplianceHost host)
     {
@@ -142,7 +156,7 @@ public sealed class AuditLogTests
     private static async Task<(int Exit, string Output)> VerifyAsync(ComplianceHost host)
     {
         var output = new StringWriter();
-        var exit = await AuditVerifyCommand.RunAsync(CommandLine.Parse(["audit", "verify", "--connection", ComplianceHost.StorageConnection, "--table-prefix", host.TablePrefix]), output);
+        var exit = await AuditVerifyCommand.RunAsync(CommandLine.Parse(["audit", "verify", "--connection", ComplianceHost.StorageConnection, "--table-prefix", host.TablePrefix, "--audit-container", host.TablePrefix + "-audit"]), output);
         return (exit, output.ToString());
     }
 }

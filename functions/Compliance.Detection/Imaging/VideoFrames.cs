@@ -33,9 +33,13 @@ public sealed class VideoFrames(string ffmpeg = "ffmpeg", string ffprobe = "ffpr
     }
 
     /// <summary>PNG files of up to <paramref name="maxFrames"/> frames at 1 fps, in order; empty when the video cannot be decoded.</summary>
-    public async Task<IReadOnlyList<string>> ExtractAsync(string path, string outputDirectory, int maxFrames, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The stream is the one ffprobe measured (<c>-map 0:v:0</c>), and the decoder itself refuses frames over
+    /// <paramref name="maxPixels"/>, so a small first stream cannot usher in a huge second one.
+    /// </remarks>
+    public async Task<IReadOnlyList<string>> ExtractAsync(string path, string outputDirectory, int maxFrames, long maxPixels, CancellationToken cancellationToken)
     {
-        var (exit, _) = await RunAsync(ffmpeg, ["-nostdin", "-v", "error", "-threads", "1", "-filter_threads", "1", "-protocol_whitelist", "file", "-i", path, "-threads", "1", "-vf", "fps=1", "-frames:v", maxFrames.ToString(CultureInfo.InvariantCulture), Path.Combine(outputDirectory, "%05d.png")], cancellationToken);
+        var (exit, _) = await RunAsync(ffmpeg, ["-nostdin", "-v", "error", "-threads", "1", "-filter_threads", "1", "-protocol_whitelist", "file", "-max_pixels", maxPixels.ToString(CultureInfo.InvariantCulture), "-i", path, "-map", "0:v:0", "-threads", "1", "-vf", "fps=1", "-frames:v", maxFrames.ToString(CultureInfo.InvariantCulture), Path.Combine(outputDirectory, "%05d.png")], cancellationToken);
         return exit == 0 ? Directory.GetFiles(outputDirectory, "*.png").Order(StringComparer.Ordinal).ToList() : [];
     }
 
@@ -46,7 +50,7 @@ public sealed class VideoFrames(string ffmpeg = "ffmpeg", string ffprobe = "ffpr
     /// </summary>
     public async IAsyncEnumerable<(int Second, RasterImage Frame)> DecodeAsync(string path, string workDirectory, int maxFrames, long maxPixels, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var files = await ExtractAsync(path, workDirectory, maxFrames, cancellationToken);
+        var files = await ExtractAsync(path, workDirectory, maxFrames, maxPixels, cancellationToken);
         for (var second = 0; second < files.Count; second++)
         {
             if (ImageDecoder.Decode(await File.ReadAllBytesAsync(files[second], cancellationToken), maxPixels).Image is { } frame)

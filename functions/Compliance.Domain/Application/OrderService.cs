@@ -204,6 +204,12 @@ public sealed class OrderService(
         // already under this id is the answer only if it is this very request.
         var existing = await orders.FindAsync(issued.Order.OrderId, cancellationToken)
             ?? throw new ComplianceProblem(ProblemKind.ConcurrencyConflict, "The order is being written by a concurrent request; retry.");
+        if (existing.Order.IsSameIssueAs(issued.Order) && regime.AdvanceInformation is not null && filed is not null)
+        {
+            // A retry after a crash between the order and this mark: the order is this authority's, mark it.
+            await advance.MarkOrderedAsync(providerId, authority, regime.Code, existing.Order.OrderId, cancellationToken);
+        }
+
         return existing.Order.IsSameIssueAs(issued.Order)
             ? existing.Order
             : throw new ComplianceProblem(
@@ -374,7 +380,7 @@ public sealed class OrderService(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await LoadVisibleAsync(caller, orderId, cancellationToken);
+            var stored = await LoadVisibleAsync(caller, orderId, cancellationToken, ReceivedAt(sentAt));
             if (requestKey is not null && stored.Order.LastRequestKey == requestKey)
             {
                 // This very request already went through (its response was lost with a crash).
@@ -427,12 +433,13 @@ public sealed class OrderService(
     }
 
     /// <summary>Loads an order the caller may see; the addressed provider's first access is its receipt.</summary>
-    private async Task<StoredOrder> LoadVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken)
+    /// <param name="receivedAt">When the provider's request arrived (a queued answer: when the broker took it).</param>
+    private async Task<StoredOrder> LoadVisibleAsync(Caller caller, string orderId, CancellationToken cancellationToken, DateTimeOffset? receivedAt = null)
     {
         var stored = await orders.LoadVisibleAsync(caller, orderId, cancellationToken);
         if (caller.Role == Role.Provider)
         {
-            await receipts.RecordFirstAsync(stored.Order.OrderId, time.ReceiptTime(), cancellationToken);
+            await receipts.RecordFirstAsync(stored.Order.OrderId, receivedAt ?? time.ReceiptTime(), cancellationToken);
         }
 
         return stored;

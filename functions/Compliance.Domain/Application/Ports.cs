@@ -44,6 +44,12 @@ public interface IAuditArchive
     Task<bool> TryWriteAsync(string name, byte[] content, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>The content of an export, or null when there is none of that name.</summary>
+    Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>The names of the exports under a prefix.</summary>
+    Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
 }
 
 /// <summary>

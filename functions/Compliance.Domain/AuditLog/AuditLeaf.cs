@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Compliance.Orders;
 
 namespace Compliance.AuditLog;
@@ -21,33 +22,44 @@ public sealed record AuditLeaf(string ProviderId, string OrderId, int Sequence, 
         string.Join('\n', "compliance-audit-leaf-v1", ProviderId, OrderId, Sequence.ToString(CultureInfo.InvariantCulture), EntryHash, StateHash)));
 
     /// <summary>
-    /// The order's stored fields in a fixed text form. Times are cut to the millisecond in UTC, as
-    /// storage keeps them, so a state read back from storage hashes exactly as it was written.
+    /// Every field of the order row, as canonical JSON (so no field's text can pass for another's).
+    /// Times are cut to the millisecond in UTC, as storage keeps them, so a state read back from
+    /// storage hashes exactly as it was written.
     /// </summary>
     public static string StateHashOf(TakedownOrder o)
     {
-        static string T(DateTimeOffset? t) => t is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : "-";
-        var canonical = string.Join(
-            '\n',
-            "compliance-order-state-v1",
+        static string? T(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var state = new
+        {
+            Format = "compliance-order-state-v2",
             o.OrderId,
             o.ProviderId,
             o.LegalBasis,
             o.IssuedBy,
-            T(o.IssuedAt),
+            IssuedAt = T(o.IssuedAt),
             o.Reason,
-            string.Join('\u001f', o.Items.Select(i => $"{i.Url}\u001e{i.Description}")),
-            OrderText.Status(o.Status),
-            T(o.Clock.DueAt),
-            o.Clock.Remaining is { } left ? ((long)left.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : "-",
-            T(o.AcknowledgedAt),
-            o.Removal is { } r ? $"{T(r.ClaimedRemovedAt)}|{T(r.ReceivedAt)}|{OrderText.Snake(r.Action.ToString())}|{r.Late}|{r.Evidence}" : "-",
-            o.ObjectionCount.ToString(CultureInfo.InvariantCulture),
-            T(o.BreachedAt),
-            T(o.WithdrawnAt),
-            o.Version.ToString(CultureInfo.InvariantCulture),
-            o.LastEventHash);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+            Items = o.Items.Select(i => new { i.Url, i.Description }),
+            Status = OrderText.Status(o.Status),
+            Clock = new
+            {
+                FullMs = (long)o.Clock.FullPeriod.TotalMilliseconds,
+                DueAt = T(o.Clock.DueAt),
+                RemainingMs = o.Clock.Remaining is { } left ? (long?)left.TotalMilliseconds : null,
+                Basis = o.Clock.Basis.ToString(),
+            },
+            AcknowledgedAt = T(o.AcknowledgedAt),
+            Removal = o.Removal is { } r ? new { Claimed = T(r.ClaimedRemovedAt), Received = T(r.ReceivedAt), Action = r.Action.ToString(), r.Late, r.Evidence } : null,
+            Objection = o.Objection is { } x ? new { Ground = x.Ground.ToString(), x.Explanation, At = T(x.At), Resume = x.ResumeStatus.ToString() } : null,
+            LastObjection = o.LastObjection is { } y ? new { Ground = y.Ground.ToString(), y.Explanation, At = T(y.At) } : null,
+            o.ObjectionCount,
+            BreachedAt = T(o.BreachedAt),
+            WithdrawnAt = T(o.WithdrawnAt),
+            o.Version,
+            o.LastEventHash,
+            o.Notice,
+            o.Warnings,
+        };
+        return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(state)));
     }
 }
 

@@ -41,7 +41,13 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
         var now = time.ReceiptTime();
         var root = Hex(MerkleTree.Root(Hashes(leaves, leaves.Count)));
         var checkpoint = new SignedCheckpoint(leaves.Count, root, now, signer.KeyId, Convert.ToBase64String(signer.Sign(SignedCheckpoint.Body(leaves.Count, root, now))));
-        await archive.TryWriteAsync($"checkpoints/{checkpoint.TreeSize:D12}.json", JsonSerializer.SerializeToUtf8Bytes(checkpoint), cancellationToken);
+        // The archive is the record: a sequencer that lost the race to archive this size keeps the winner's.
+        var name = ArchiveName(checkpoint.TreeSize);
+        if (!await archive.TryWriteAsync(name, JsonSerializer.SerializeToUtf8Bytes(checkpoint), cancellationToken))
+        {
+            checkpoint = JsonSerializer.Deserialize<SignedCheckpoint>(await archive.ReadAsync(name, cancellationToken) ?? []) ?? checkpoint;
+        }
+
         await log.SaveCheckpointAsync(checkpoint, cancellationToken);
         return checkpoint;
     }
@@ -91,31 +97,68 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
     /// </summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
     {
-        var leaves = await log.LeavesAsync(cancellationToken);
-        var checkpoint = await log.LatestCheckpointAsync(cancellationToken);
-        AuditVerification Fail(int checkedOrders, string problem) => new(false, checkedOrders, leaves.Count, checkpoint?.TreeSize ?? 0, problem);
-
-        if (checkpoint is not null)
+        // Checkpoints first: a sequencer running meanwhile only adds leaves after them.
+        var archived = new List<SignedCheckpoint>();
+        foreach (var name in (await archive.ListAsync(CheckpointPrefix, cancellationToken)).Order(StringComparer.Ordinal))
         {
-            if (!signer.Verify(SignedCheckpoint.Body(checkpoint.TreeSize, checkpoint.RootHash, checkpoint.Timestamp), Convert.FromBase64String(checkpoint.Signature)))
+            var content = await archive.ReadAsync(name, cancellationToken);
+            SignedCheckpoint? parsed = null;
+            try
+            {
+                parsed = content is null ? null : JsonSerializer.Deserialize<SignedCheckpoint>(content);
+            }
+            catch (JsonException)
+            {
+            }
+
+            if (parsed is null)
+            {
+                return new(false, 0, 0, 0, $"archived checkpoint {name} cannot be read");
+            }
+
+            archived.Add(parsed);
+        }
+
+        var latest = await log.LatestCheckpointAsync(cancellationToken);
+        var leaves = await log.LeavesAsync(cancellationToken);
+        var newest = archived.MaxBy(c => c.TreeSize);
+        AuditVerification Fail(int checkedOrders, string problem) => new(false, checkedOrders, leaves.Count, newest?.TreeSize ?? 0, problem);
+
+        if (newest != latest)
+        {
+            return Fail(0, latest is null
+                ? $"the latest checkpoint is missing from the log, while the archive holds one of size {newest!.TreeSize}"
+                : $"the log's latest checkpoint (size {latest.TreeSize}) is not the newest archived one (size {newest?.TreeSize ?? 0})");
+        }
+
+        var hashes = new List<byte[]>();
+        foreach (var leaf in leaves)
+        {
+            if (leaf.LeafHash is not { Length: 64 } || !leaf.LeafHash.All(char.IsAsciiHexDigit) || Hex(leaf.Leaf.LeafHash()) != leaf.LeafHash || leaf.Index != hashes.Count)
+            {
+                return Fail(0, $"leaf {leaf.Index} (order {leaf.Leaf.OrderId}, entry {leaf.Leaf.Sequence}): its content does not give its hash, or it is out of place");
+            }
+
+            hashes.Add(Convert.FromHexString(leaf.LeafHash));
+        }
+
+        // Every archived checkpoint still holds over the log's prefix of its size: the log only ever grew.
+        foreach (var checkpoint in archived.OrderBy(c => c.TreeSize))
+        {
+            var signature = new byte[64];
+            if (!Convert.TryFromBase64String(checkpoint.Signature ?? string.Empty, signature, out var written) || written != 64
+                || !signer.Verify(SignedCheckpoint.Body(checkpoint.TreeSize, checkpoint.RootHash, checkpoint.Timestamp), signature))
             {
                 return Fail(0, $"checkpoint of size {checkpoint.TreeSize}: the signature does not verify with key {signer.KeyId}");
             }
 
-            if (checkpoint.TreeSize > leaves.Count || Hex(MerkleTree.Root(Hashes(leaves, checkpoint.TreeSize))) != checkpoint.RootHash)
+            if (checkpoint.TreeSize > hashes.Count || Hex(MerkleTree.Root(hashes.Take((int)checkpoint.TreeSize).ToList())) != checkpoint.RootHash)
             {
                 return Fail(0, $"checkpoint of size {checkpoint.TreeSize}: the log's leaves no longer give its signed root {checkpoint.RootHash}");
             }
         }
 
-        foreach (var leaf in leaves)
-        {
-            if (Hex(leaf.Leaf.LeafHash()) != leaf.LeafHash)
-            {
-                return Fail(0, $"leaf {leaf.Index} (order {leaf.Leaf.OrderId}, entry {leaf.Leaf.Sequence}): its content does not give its hash");
-            }
-        }
-
+        var pending = (await log.PendingAsync(cancellationToken)).Select(p => (p.Leaf.OrderId, p.Leaf.Sequence)).ToHashSet();
         var byOrder = leaves.GroupBy(l => l.Leaf.OrderId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToDictionary(l => l.Leaf.Sequence), StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var count = 0;
@@ -123,11 +166,11 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
         do
         {
             var page = await orders.ListAsync(new OrderQuery(null, null), token, 500, cancellationToken);
-            foreach (var order in page.Orders)
+            foreach (var listed in page.Orders)
             {
                 count++;
-                seen.Add(order.OrderId);
-                var history = await orders.HistoryAsync(order, cancellationToken);
+                seen.Add(listed.OrderId);
+                var (order, history) = await SettledAsync(listed, cancellationToken);
                 if (!OrderEvent.VerifyChain(order, history))
                 {
                     return Fail(count, $"order {order.OrderId}: its history chain does not verify against the order row");
@@ -136,9 +179,16 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
                 var logged = byOrder.GetValueOrDefault(order.OrderId) ?? [];
                 foreach (var entry in history)
                 {
-                    if (logged.TryGetValue(entry.Sequence, out var leaf) && leaf.Leaf.EntryHash != entry.Hash)
+                    if (logged.TryGetValue(entry.Sequence, out var leaf))
                     {
-                        return Fail(count, $"order {order.OrderId}, entry {entry.Sequence}: the history entry differs from the logged one (leaf {leaf.Index})");
+                        if (leaf.Leaf.EntryHash != entry.Hash)
+                        {
+                            return Fail(count, $"order {order.OrderId}, entry {entry.Sequence}: the history entry differs from the logged one (leaf {leaf.Index})");
+                        }
+                    }
+                    else if (!pending.Contains((order.OrderId, entry.Sequence)))
+                    {
+                        return Fail(count, $"order {order.OrderId}, entry {entry.Sequence}: in the history but never written to the log");
                     }
                 }
 
@@ -160,8 +210,27 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
         var vanished = byOrder.Keys.FirstOrDefault(id => !seen.Contains(id));
         return vanished is not null
             ? Fail(count, $"order {vanished}: in the log but no longer in storage")
-            : new AuditVerification(true, count, leaves.Count, checkpoint?.TreeSize ?? 0, null);
+            : new AuditVerification(true, count, leaves.Count, newest?.TreeSize ?? 0, null);
     }
+
+    /// <summary>The order and its history as of one moment: read again if the order changed between the two reads.</summary>
+    private async Task<(TakedownOrder Order, IReadOnlyList<OrderEvent> History)> SettledAsync(TakedownOrder order, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var history = await orders.HistoryAsync(order, cancellationToken);
+            if (history.Count == order.Version || attempt == 2 || await orders.FindAsync(order.ProviderId, order.OrderId, cancellationToken) is not { } again || again.Order.Version == order.Version)
+            {
+                return (order, history);
+            }
+
+            order = again.Order;
+        }
+    }
+
+    private const string CheckpointPrefix = "checkpoints/";
+
+    private static string ArchiveName(long treeSize) => $"{CheckpointPrefix}{treeSize:D12}.json";
 
     private static void RequireSize(long size, int logged)
     {

@@ -55,7 +55,21 @@ public sealed class EcdsaCheckpointSigner : Compliance.AuditLog.ICheckpointSigne
     public static EcdsaCheckpointSigner FromPrivateKeyPem(string pem)
     {
         var key = ECDsa.Create();
-        key.ImportFromPem(pem);
+        try
+        {
+            key.ImportFromPem(pem);
+            var parameters = key.ExportParameters(includePrivateParameters: true);
+            if (parameters.Curve.Oid.Value != "1.2.840.10045.3.1.7")
+            {
+                throw new CryptographicException("not a P-256 key");
+            }
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            key.Dispose();
+            throw new InvalidOperationException("Audit:SigningKey must be the PKCS#8 PEM of a P-256 private key (in Azure: a Key Vault reference that resolved).", e);
+        }
+
         return new EcdsaCheckpointSigner(key, canSign: true);
     }
 

@@ -41,4 +41,34 @@ public sealed class BlobAuditArchive(BlobServiceClient service, string container
             return false;
         }
     }
+
+    public async Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await service.GetBlobContainerClient(containerName).GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        try
+        {
+            await foreach (var blob in service.GetBlobContainerClient(containerName).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, cancellationToken))
+            {
+                names.Add(blob.Name);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // No container yet: nothing archived.
+        }
+
+        return names;
+    }
 }
