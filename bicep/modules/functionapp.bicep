@@ -106,6 +106,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'CaseErasureSchedule', value: '0 40 3 * * *' }
         { name: 'Cases__Key', value: '@Microsoft.KeyVault(SecretUri=${casesKeySecretUri})' }
         { name: 'AuditSequenceSchedule', value: '0 */5 * * * *' }
+        { name: 'DeadlineReconcileSchedule', value: '0 15 * * * *' }
         { name: 'Audit__SigningKey', value: '@Microsoft.KeyVault(SecretUri=${auditSigningKeySecretUri})' }
       ]
     }

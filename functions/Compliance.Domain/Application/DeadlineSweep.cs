@@ -18,6 +18,34 @@ public sealed class DeadlineSweep(IOrderStore orders, IDeadlineIndex deadlines, 
     /// <summary>How long an entry may wait for its order: it is written before the order commits.</summary>
     public static readonly TimeSpan OrderWriteGrace = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Writes again the index entry of every open order with a running clock. The entry is written
+    /// before its order, so none should be missing; this makes sure of it after anything (a restore,
+    /// an operator's delete, a bug) and returns how many open orders it covered.
+    /// </summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var covered = 0;
+        foreach (var status in new[] { OrderStatus.Issued, OrderStatus.Acknowledged })
+        {
+            string? token = null;
+            do
+            {
+                var page = await orders.ListAsync(new OrderQuery(null, status), token, 500, cancellationToken);
+                foreach (var order in page.Orders.Where(o => o.Clock.DueAt is not null))
+                {
+                    await deadlines.ScheduleAsync(order, cancellationToken);
+                    covered++;
+                }
+
+                token = page.ContinuationToken;
+            }
+            while (token is not null);
+        }
+
+        return covered;
+    }
+
     public async Task<SweepResult> RunAsync(CancellationToken cancellationToken)
     {
         var now = time.ReceiptTime();

@@ -17,6 +17,11 @@ public sealed partial class DeadlineSweepFunction(DeadlineSweep sweep, ILogger<D
         }
     }
 
+    /// <summary>Makes sure every open order has its deadline-index entry (DeadlineReconcileSchedule).</summary>
+    [Function("ReconcileDeadlines")]
+    public Task Reconcile([TimerTrigger("%DeadlineReconcileSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        sweep.ReconcileAsync(cancellationToken);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Deadline sweep: {Due} due entries, {Breached} orders breached, {Failed} failed (past due: {PastDue})")]
     private static partial void LogSweep(ILogger logger, int due, int breached, int failed, bool pastDue);
 }
