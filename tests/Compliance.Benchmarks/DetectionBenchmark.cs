@@ -93,6 +93,11 @@ internal static class DetectionBenchmark
             Console.WriteLine($"hash bank lookup at {index.Count:N0} entries, distance 31: multi-index {indexed * 1000:F1} µs/query, brute force {scanned * 1000:F1} µs/query ({indexedMatches} and {scannedMatches} matches)");
         }
 
+        if (Environment.GetEnvironmentVariable("COMPLIANCE_META_PDQ") is { Length: > 0 } meta)
+        {
+            MetaComparison.Run(images, meta);
+        }
+
         return 0;
     }
 
