@@ -167,6 +167,9 @@ public sealed class MediaPipelineTests(MediaPipelineTests.Fixture fixture) : ICl
         { "truncated", "decode_failed" },
         { "executable", "unsupported_type" },
         { "oversized", "too_large" },
+        { "malformed_mp4", "decode_failed" },
+        { "gif_script_polyglot", "too_many_pixels" },
+        { "executable_with_png_inside", "unsupported_type" },
     };
 
     [Theory]
@@ -179,6 +182,12 @@ public sealed class MediaPipelineTests(MediaPipelineTests.Fixture fixture) : ICl
             "bomb" => PngClaiming(100_000, 100_000),
             "truncated" => camera[..(camera.Length / 2)],
             "executable" => [(byte)'M', (byte)'Z', 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xFF, 0xFF, 0, 0, .. new byte[512]],
+            // An MP4 box header that ffprobe cannot follow: the container claims more than it holds.
+            "malformed_mp4" => [0, 0, 0, 0x18, .. "ftypisom"u8, 0, 0, 2, 0, .. "isomiso2"u8, 0x7F, 0xFF, 0xFF, 0xFF, .. "moov"u8, .. new byte[256]],
+            // A "GIF" that is a script: its text stands where the header's size is, 12605 x 24891, refused from the header.
+            "gif_script_polyglot" => [.. "GIF89a"u8, .. "=1;alert(document.domain)//"u8, .. new byte[64]],
+            // An executable with a whole PNG inside: judged by what it starts with.
+            "executable_with_png_inside" => [(byte)'M', (byte)'Z', 0x90, 0, .. new byte[60], .. camera],
             _ => [.. camera, .. new byte[Fixture.MaxBytes]],
         };
 
