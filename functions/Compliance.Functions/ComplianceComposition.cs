@@ -17,6 +17,10 @@ using Compliance.Regimes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Compliance.Functions;
 
@@ -73,10 +77,72 @@ public static class ComplianceComposition
         services.AddSingleton<DeadlineSweep>();
         AddCases(services, configuration);
         AddAuditLog(services, configuration);
+        AddTelemetry(services, configuration);
         services.AddSingleton<IAuditArchive>(sp => new BlobAuditArchive(sp.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>(), configuration["AuditContainer"] ?? "audit"));
         services.AddSingleton<AuditLogExporter>();
         services.AddSingleton<HttpApi>();
         return services;
+    }
+
+    /// <summary>
+    /// Traces (HTTP, the Azure SDK's Table, Blob and Service Bus spans, the system's own) and metrics,
+    /// to Application Insights when its connection string is set (Azure) and to the console when
+    /// Telemetry:Console is (infra/run). The HTTP spans keep the route and status, not the query's
+    /// values (the instrumentation redacts them), nor any body.
+    /// </summary>
+    private static void AddTelemetry(IServiceCollection services, IConfiguration configuration)
+    {
+        // The Azure SDKs publish their spans only when asked to.
+        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+        var appInsights = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        var console = configuration.GetValue<bool>("Telemetry:Console");
+        // Application Insights has local auth off: the exporter signs in as the app's identity (Bicep sets ClientId=…;Authorization=AAD).
+        var clientId = (configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] ?? string.Empty).Split(';').Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && p[0] == "ClientId")?[1];
+        void Exporter(AzureMonitorExporterOptions o)
+        {
+            o.ConnectionString = appInsights;
+            if (clientId is not null)
+            {
+                o.Credential = new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(clientId));
+            }
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("compliance"))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(Compliance.Telemetry.ComplianceTelemetry.Name, "Azure.Data.Tables.*", "Azure.Storage.Blobs.*", "Azure.Messaging.ServiceBus.*")
+                    .AddAspNetCoreInstrumentation(o => o.EnrichWithHttpResponse = (activity, _) =>
+                    {
+                        // The path as its route template: ids of orders and victims' cases stay out of telemetry.
+                        if (activity.GetTagItem("http.route") is string route)
+                        {
+                            activity.SetTag("url.path", route);
+                        }
+                    });
+                if (!string.IsNullOrEmpty(appInsights))
+                {
+                    tracing.AddAzureMonitorTraceExporter(Exporter);
+                }
+
+                if (console)
+                {
+                    tracing.AddConsoleExporter();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Compliance.Telemetry.ComplianceTelemetry.Name).AddAspNetCoreInstrumentation();
+                if (!string.IsNullOrEmpty(appInsights))
+                {
+                    metrics.AddAzureMonitorMetricExporter(Exporter);
+                }
+
+                if (console)
+                {
+                    metrics.AddConsoleExporter();
+                }
+            });
     }
 
     private static void AddAuditLog(IServiceCollection services, IConfiguration configuration)

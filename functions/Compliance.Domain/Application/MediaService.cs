@@ -136,7 +136,7 @@ public sealed class MediaService(
 
         var distance = Distance(check, maxDistance);
         check.ThrowIfInvalid();
-        return Disclose(caller, await bank.LookupAsync(new BankQuery(hashes, md5s, distance, options.MaxMatches, caller.ProviderId), cancellationToken));
+        return Counted("hash", Disclose(caller, await bank.LookupAsync(new BankQuery(hashes, md5s, distance, options.MaxMatches, caller.ProviderId), cancellationToken)));
     }
 
     /// <summary>
@@ -161,14 +161,20 @@ public sealed class MediaService(
         var distance = Distance(check, maxDistance);
         check.ThrowIfInvalid();
         var candidates = await bank.LookupVideoAsync(new VideoBankQuery(hashes, distance, caller.ProviderId), cancellationToken);
-        return candidates
+        return Counted("video", candidates
             .Where(c => c.QueryMatchShare >= options.VideoQueryMatchShare && c.BankedMatchShare >= options.VideoBankedMatchShare)
             .OrderByDescending(c => c.QueryMatchShare)
             .ThenByDescending(c => c.BankedMatchShare)
             .ThenBy(c => c.Video.ItemId, StringComparer.Ordinal)
             .Take(options.MaxMatches)
             .Select(c => VideoMatch.Disclose(caller, c))
-            .ToList();
+            .ToList());
+    }
+
+    private static List<T> Counted<T>(string kind, List<T> matches)
+    {
+        Compliance.Telemetry.ComplianceTelemetry.Lookups.Add(1, new("kind", kind), new("matched", matches.Count > 0));
+        return matches;
     }
 
     /// <summary>Looks an image up in all eight orientations, so a rotated or mirrored copy still matches.</summary>
@@ -184,7 +190,7 @@ public sealed class MediaService(
         }
 
         check.ThrowIfInvalid();
-        return Disclose(caller, await bank.LookupAsync(new BankQuery(hashes!, [], distance, options.MaxMatches, caller.ProviderId), cancellationToken));
+        return Counted("image", Disclose(caller, await bank.LookupAsync(new BankQuery(hashes!, [], distance, options.MaxMatches, caller.ProviderId), cancellationToken)));
     }
 
     public async Task<(IReadOnlyList<BankedHash> Entries, string? ContinuationToken)> ExportAsync(Caller caller, DateTimeOffset? since, string? continuationToken, CancellationToken cancellationToken)

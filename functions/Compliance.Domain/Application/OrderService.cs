@@ -3,6 +3,7 @@ using Compliance.Media;
 using Compliance.Orders;
 using Compliance.Problems;
 using Compliance.Regimes;
+using Compliance.Telemetry;
 
 namespace Compliance.Application;
 
@@ -81,6 +82,9 @@ public sealed class OrderService(
     /// <param name="notice">The commission's notice; null for a victim-support case, whose request is itself the notice.</param>
     private async Task<TakedownOrder> IssueCheckedAsync(Caller caller, string providerId, LegalRegime regime, IReadOnlyList<OrderItem> items, string reason, DateTimeOffset? dueAt, string? requestKey, NoticeDraft? notice, CancellationToken cancellationToken)
     {
+        using var activity = ComplianceTelemetry.Source.StartActivity("order.issue");
+        activity?.SetTag("legal_basis", regime.Code);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await RequireProviderAsync(providerId, cancellationToken);
         var filed = notice?.For(regime);
         var now = time.ReceiptTime();
@@ -106,6 +110,8 @@ public sealed class OrderService(
                 await advance.MarkOrderedAsync(providerId, authority, regime.Code, issued.Order.OrderId, cancellationToken);
             }
 
+            ComplianceTelemetry.OrdersIssued.Add(1, ComplianceTelemetry.Basis(regime.Code));
+            ComplianceTelemetry.IntakeLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, ComplianceTelemetry.Basis(regime.Code));
             return issued.Order;
         }
 
@@ -313,6 +319,7 @@ public sealed class OrderService(
             try
             {
                 await orders.SaveAsync(stored, change, cancellationToken);
+                Measure(change);
                 return change.Refusal is { } refusal ? throw refusal : change.Order;
             }
             catch (ConcurrentUpdateException) when (attempt < MaxSaveAttempts)
@@ -352,6 +359,21 @@ public sealed class OrderService(
         }
 
         return stored;
+    }
+
+    /// <summary>Counts what a saved change did: a breach it recorded, and a removal's time from issue.</summary>
+    private static void Measure(OrderChange change)
+    {
+        var basis = ComplianceTelemetry.Basis(change.Order.LegalBasis);
+        if (change.Events.Any(e => e.Type == OrderEventType.Breached))
+        {
+            ComplianceTelemetry.Breaches.Add(1, basis);
+        }
+
+        if (change.Order.Removal is { } removal && change.Events.Any(e => e.Type == OrderEventType.Removed))
+        {
+            ComplianceTelemetry.TimeToRemoval.Record((removal.ReceivedAt - change.Order.IssuedAt).TotalSeconds, basis);
+        }
     }
 
     private LegalRegime RegimeOf(TakedownOrder order) =>

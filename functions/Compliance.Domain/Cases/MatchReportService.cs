@@ -49,6 +49,7 @@ public sealed class MatchReportService(IHashBank bank, IMatchReportStore reports
             report = await reports.FindAsync(report.SourceKey, report.ReportId, cancellationToken) ?? report;
         }
 
+        Compliance.Telemetry.ComplianceTelemetry.MatchReports.Add(1, new("action", report.Action.ToString()), Compliance.Telemetry.ComplianceTelemetry.Basis(report.LegalBasis ?? "unknown"));
         if (report.Action == MatchAction.FalsePositive)
         {
             await bank.DisableForProviderAsync(report.ProviderId, report.EntryId, cancellationToken);
