@@ -42,6 +42,9 @@ param casesKey string
 @description('Key that signs audit-log checkpoints: PKCS#8 PEM of a P-256 key. Kept in Key Vault.')
 param auditSigningKey string
 
+@description('E-mail of the operations team for alerts; empty for none.')
+param operationsEmail string = ''
+
 @description('Create the Event Grid subscription for the blob trigger; needs the code deployed first (infra/deploy does both).')
 param deployEventSubscription bool = false
 
@@ -97,6 +100,18 @@ module access 'modules/access.bicep' = {
     storageAccountName: storage.outputs.accountName
     serviceBusNamespaceName: serviceBus.outputs.namespaceName
     appInsightsName: monitoring.outputs.appInsightsName
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    appInsightsId: monitoring.outputs.appInsightsId
+    serviceBusNamespaceId: serviceBus.outputs.namespaceId
+    operationsEmail: operationsEmail
+    tags: tags
   }
 }
 

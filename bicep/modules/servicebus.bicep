@@ -84,6 +84,8 @@ resource responses 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
 }
 
 output namespaceName string = namespace.name
+
+output namespaceId string = namespace.id
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
 
 resource namespaceLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {

@@ -81,6 +81,24 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public void Operations_are_alerted_to_breaches_per_provider_the_outbox_dead_letters_failed_analyses_and_server_errors()
+    {
+        var rules = Template.OfType("Microsoft.Insights/scheduledQueryRules").Single();
+        Assert.Equal("queryAlerts", rules.GetProperty("copy").GetProperty("name").GetString());
+        var queries = Template.Root.GetRawText();
+        foreach (var metric in new[] { "compliance.orders.breached", "compliance.outbox.pending", "compliance.outbox.parked", "compliance.media.rejected" })
+        {
+            Assert.Contains(metric, queries, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("customDimensions.provider_id", queries, StringComparison.Ordinal);
+        Assert.Contains("resultCode", queries, StringComparison.Ordinal);
+        var deadLetters = Assert.Single(Template.OfType("Microsoft.Insights/metricAlerts"));
+        Assert.Equal("DeadletteredMessages", deadLetters.GetProperty("properties").GetProperty("criteria").GetProperty("allOf")[0].GetProperty("metricName").GetString());
+        Assert.Single(Template.OfType("Microsoft.Insights/actionGroups"));
+    }
+
+    [Fact]
     public void Every_role_assignment_is_a_data_plane_role_for_a_service_principal()
     {
         var assignments = Template.OfType("Microsoft.Authorization/roleAssignments").ToList();

@@ -120,7 +120,7 @@ public sealed class DeadlineSweep(IOrderStore orders, IDeadlineIndex deadlines, 
             try
             {
                 await orders.SaveAsync(stored, change, cancellationToken);
-                Telemetry.ComplianceTelemetry.Breaches.Add(1, Telemetry.ComplianceTelemetry.Basis(change.Order.LegalBasis));
+                Telemetry.ComplianceTelemetry.Breaches.Add(1, Telemetry.ComplianceTelemetry.Basis(change.Order.LegalBasis), Telemetry.ComplianceTelemetry.Provider(change.Order.ProviderId));
                 await deadlines.RemoveAsync(deadline, cancellationToken);
                 return true;
             }

@@ -91,6 +91,7 @@ public sealed class MediaService(
         await media.SaveAsync(result, cancellationToken);
         if (analysis.Rejection is { } reason)
         {
+            Compliance.Telemetry.ComplianceTelemetry.MediaRejected.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
             await blobs.QuarantineAsync(orderId, mediaId, reason, cancellationToken);
         }
 

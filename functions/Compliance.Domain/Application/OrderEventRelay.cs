@@ -61,6 +61,7 @@ public sealed class OrderEventRelay(IEventOutbox outbox, IEventPublisher publish
         }
 
         var pending = await outbox.PendingAsync(BatchSize, cancellationToken);
+        Telemetry.ComplianceTelemetry.OutboxPending.Record(pending.Count);
         int published = 0, failed = 0, parked = 0;
         foreach (var order in pending.GroupBy(e => e.OrderId))
         {
@@ -85,6 +86,7 @@ public sealed class OrderEventRelay(IEventOutbox outbox, IEventPublisher publish
                 if (events[i].Attempts + 1 >= MaxAttempts)
                 {
                     await outbox.ParkAsync(events[i], cancellationToken);
+                    Telemetry.ComplianceTelemetry.OutboxParked.Add(1);
                     parked++;
                     continue;
                 }

@@ -367,7 +367,7 @@ public sealed class OrderService(
         var basis = ComplianceTelemetry.Basis(change.Order.LegalBasis);
         if (change.Events.Any(e => e.Type == OrderEventType.Breached))
         {
-            ComplianceTelemetry.Breaches.Add(1, basis);
+            ComplianceTelemetry.Breaches.Add(1, basis, ComplianceTelemetry.Provider(change.Order.ProviderId));
         }
 
         if (change.Order.Removal is { } removal && change.Events.Any(e => e.Type == OrderEventType.Removed))

@@ -24,9 +24,18 @@ public static class ComplianceTelemetry
 
     public static readonly Counter<long> MatchReports = Meter.CreateCounter<long>("compliance.hashbank.match_reports", description: "What providers' filters did with matches");
 
+    public static readonly Counter<long> MediaRejected = Meter.CreateCounter<long>("compliance.media.rejected", description: "Evidence that could not be analysed, by reason");
+
+    public static readonly Histogram<long> OutboxPending = Meter.CreateHistogram<long>("compliance.outbox.pending", description: "Events waiting in the outbox at each relay run");
+
+    public static readonly Counter<long> OutboxParked = Meter.CreateCounter<long>("compliance.outbox.parked", description: "Events set aside after failing to publish too often");
+
     public static readonly Histogram<double> IntakeLatency = Meter.CreateHistogram<double>("compliance.orders.intake_latency", unit: "ms", description: "Time to take in an order");
 
     public static readonly Histogram<double> TimeToRemoval = Meter.CreateHistogram<double>("compliance.orders.time_to_removal", unit: "s", description: "From issue to the confirmation's receipt");
 
     public static KeyValuePair<string, object?> Basis(string legalBasis) => new("legal_basis", legalBasis);
+
+    /// <summary>A provider's id: a business identifier (the regulator's alerts are per provider), never a person.</summary>
+    public static KeyValuePair<string, object?> Provider(string providerId) => new("provider_id", providerId);
 }
