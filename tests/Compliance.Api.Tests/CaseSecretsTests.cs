@@ -33,7 +33,10 @@ public sealed class CaseSecretsTests
         Assert.DoesNotContain("5555", sealedOnce, StringComparison.Ordinal);
         Assert.Equal("+82-10-5555-0199", Secrets.Unprotect("case-a", sealedOnce));
         Assert.ThrowsAny<CryptographicException>(() => Secrets.Unprotect("case-b", sealedOnce));
-        var tampered = sealedOnce[..^2] + (sealedOnce[^2] == 'A' ? 'B' : 'A') + sealedOnce[^1];
+        // Flip one bit of the sealed bytes (not a base64 character, whose low bits may be padding).
+        var bytes = Convert.FromBase64String(sealedOnce["v1.".Length..]);
+        bytes[^1] ^= 0x01;
+        var tampered = "v1." + Convert.ToBase64String(bytes);
         Assert.ThrowsAny<CryptographicException>(() => Secrets.Unprotect("case-a", tampered));
     }
 
