@@ -198,7 +198,15 @@ public sealed class MediaPipelineTests(MediaPipelineTests.Fixture fixture) : ICl
         Assert.Equal(reason, record.Json.GetProperty("rejection").GetProperty("reason").GetString());
         Assert.Empty(record.Json.GetProperty("hashes").EnumerateArray());
         var blobs = new BlobServiceClient(ComplianceHost.StorageConnection);
-        Assert.False(await blobs.GetBlobContainerClient(Host.TablePrefix + "-incoming").GetBlobClient($"{order}/{media}").ExistsAsync());
+        // The record is written before the blob moves (so a crash in between is finished by a re-run):
+        // the move may still be under way when the record first reads rejected.
+        var incoming = blobs.GetBlobContainerClient(Host.TablePrefix + "-incoming").GetBlobClient($"{order}/{media}");
+        for (var attempt = 0; attempt < 40 && await incoming.ExistsAsync(); attempt++)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.False(await incoming.ExistsAsync());
         var quarantined = blobs.GetBlobContainerClient(Host.TablePrefix + "-quarantine").GetBlobClient($"{order}/{media}");
         Assert.True(await quarantined.ExistsAsync());
         Assert.Equal(reason, (await quarantined.GetPropertiesAsync()).Value.Metadata["reason"]);
