@@ -10,10 +10,15 @@ internal static class OrderIds
     /// retry that races a crash lands on the same order instead of issuing a second one.
     /// </summary>
     public static string For(string? requestKey) =>
-        "ord-" + Convert.ToHexStringLower(requestKey is null
-            ? RandomNumberGenerator.GetBytes(12)
-            : SHA256.HashData(Encoding.UTF8.GetBytes(requestKey))[..12]);
+        requestKey is null ? "ord-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) : DerivedIds.From("ord-", requestKey);
 
     public static bool LooksValid(string orderId) =>
         orderId.Length == 28 && orderId.StartsWith("ord-", StringComparison.Ordinal) && orderId[4..].All(char.IsAsciiHexDigitLower);
+}
+
+/// <summary>Ids derived from what names the request (its caller-scoped key), so a retry lands on the same record.</summary>
+internal static class DerivedIds
+{
+    /// <summary><paramref name="prefix"/> and 24 hex digits of the SHA-256 of <paramref name="seed"/>.</summary>
+    public static string From(string prefix, string seed) => prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed))[..12]);
 }

@@ -152,9 +152,9 @@ public sealed class OrderService(
     /// <summary>One of the TCO Regulation's forms (Annex I, II or III), filled in from the order.</summary>
     public async Task<Compliance.Exports.TcoDocument> DocumentAsync(Caller caller, string orderId, string annex, CancellationToken cancellationToken)
     {
-        var (order, _, firstReceivedAt) = await GetWithMediaAsync(caller, orderId, cancellationToken);
+        var order = (await LoadVisibleAsync(caller, orderId, cancellationToken)).Order;
         var provider = await providers.FindAsync(order.ProviderId, cancellationToken);
-        return Compliance.Exports.TcoDocuments.For(annex, order, RegimeOf(order), provider, firstReceivedAt);
+        return Compliance.Exports.TcoDocuments.For(annex, order, RegimeOf(order), provider, await receipts.FirstAsync(order.OrderId, cancellationToken));
     }
 
     public async Task<(IReadOnlyList<OrderEvent> Events, bool ChainValid)> HistoryAsync(Caller caller, string orderId, CancellationToken cancellationToken)

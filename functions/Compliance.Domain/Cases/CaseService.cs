@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Compliance.Access;
 using Compliance.Application;
 using Compliance.Media;
@@ -302,7 +300,7 @@ public sealed class CaseService(
 internal static class CaseIds
 {
     /// <summary>Derived from the centre and the key, so a retry that races a crash opens the same case.</summary>
-    public static string For(string requestKey) => "case-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("case|" + requestKey))[..12]);
+    public static string For(string requestKey) => DerivedIds.From("case-", "case|" + requestKey);
 
     public static bool LooksValid(string caseId) =>
         caseId.Length == 29 && caseId.StartsWith("case-", StringComparison.Ordinal) && caseId[5..].All(char.IsAsciiHexDigitLower);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Compliance.Access;
 using Compliance.Application;
 using Compliance.Media;
@@ -43,7 +41,7 @@ public sealed class MatchReportService(IHashBank bank, IMatchReportStore reports
             throw new ComplianceProblem(ProblemKind.NoBankMatch, "Nothing in the hash bank is within the match distance of this hash (or no item has this entry id): there is no match to report.");
         }
 
-        var report = new MatchReport(ReportIds.For(requestKey), caller.ProviderId!, entry.ItemId, action, at, now, entry.CaseId, entry.CaseId is null ? entry.OrderId : null, entry.LegalBasis, entry.Bank);
+        var report = new MatchReport(DerivedIds.From("mr-", "match|" + requestKey), caller.ProviderId!, entry.ItemId, action, at, now, entry.CaseId, entry.CaseId is null ? entry.OrderId : null, entry.LegalBasis, entry.Bank);
         if (!await reports.TryAddAsync(report, cancellationToken))
         {
             report = await reports.FindAsync(report.SourceKey, report.ReportId, cancellationToken) ?? report;
@@ -79,10 +77,5 @@ public sealed class MatchReportService(IHashBank bank, IMatchReportStore reports
     {
         var matches = await bank.LookupAsync(new BankQuery([pdq], [], media.MatchDistance, 1, null), cancellationToken);
         return matches.Count > 0 ? matches[0].Entry : null;
-    }
-
-    private static class ReportIds
-    {
-        public static string For(string requestKey) => "mr-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("match|" + requestKey))[..12]);
     }
 }

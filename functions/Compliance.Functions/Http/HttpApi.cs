@@ -26,6 +26,9 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
     public const int MaxBodyBytes = 256 * 1024;
     public const int MaxIdempotencyKeyLength = 128;
 
+    /// <summary>When to try again after a dependency failed (503).</summary>
+    public const int UnavailableRetryAfterSeconds = 5;
+
     /// <summary>A call that needs a caller but changes nothing.</summary>
     public Task<IActionResult> ReadAsync(HttpRequest request, Func<Caller, Task<ApiResponse>> handler, CancellationToken cancellationToken) =>
         RunAsync(request, async () =>
@@ -139,7 +142,8 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
             var type = e is Azure.RequestFailedException or HttpRequestException or TimeoutException or AggregateException { InnerException: Azure.RequestFailedException or HttpRequestException }
                 ? ProblemType.Unavailable
                 : ProblemType.Internal;
-            result = new ResponseResult(Problem(request, type, "The request could not be completed; it is safe to retry with the same Idempotency-Key."));
+            result = new ResponseResult(Problem(request, type, "The request could not be completed; it is safe to retry with the same Idempotency-Key.")
+                with { RetryAfter = type == ProblemType.Unavailable ? UnavailableRetryAfterSeconds : null });
             problemType = type.Slug;
         }
 

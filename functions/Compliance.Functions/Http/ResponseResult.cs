@@ -32,11 +32,6 @@ public sealed class ResponseResult(StoredResponse response, bool replayed = fals
             http.Headers.WWWAuthenticate = "Bearer";
         }
 
-        if (response.StatusCode == StatusCodes.Status503ServiceUnavailable)
-        {
-            http.Headers.RetryAfter = "5";
-        }
-
         if (response.ContinuationToken is { } token)
         {
             http.Headers["Continuation-Token"] = token;

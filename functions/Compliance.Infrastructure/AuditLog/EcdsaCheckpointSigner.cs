@@ -22,8 +22,7 @@ public sealed class AuditOptions
 
     public void RefuseDevelopmentKeyOutsideDevelopment(string? siteName, string? environment, string keyId)
     {
-        var production = !string.IsNullOrEmpty(siteName) || string.Equals(environment, "Production", StringComparison.OrdinalIgnoreCase);
-        if (production && keyId == DevelopmentKeyId)
+        if (ProductionHost.Is(siteName, environment) && keyId == DevelopmentKeyId)
         {
             throw new InvalidOperationException("Audit:SigningKey is the public development key; it is refused in production. Configure a Key Vault reference instead.");
         }

@@ -20,8 +20,7 @@ public sealed class CaseOptions
     /// <summary>Refuses the public development key where real victims' data would be protected by it.</summary>
     public void RefuseDevelopmentKeyOutsideDevelopment(string? siteName, string? environment)
     {
-        var production = !string.IsNullOrEmpty(siteName) || string.Equals(environment, "Production", StringComparison.OrdinalIgnoreCase);
-        if (production && Key == DevelopmentKey)
+        if (ProductionHost.Is(siteName, environment) && Key == DevelopmentKey)
         {
             throw new InvalidOperationException("Cases:Key is the public development key; it is refused in production. Configure a Key Vault reference instead.");
         }

@@ -13,15 +13,7 @@ public sealed class TableCaseStore(ComplianceTables tables) : ICaseStore
     public async Task<bool> TryCreateAsync(VictimCase victimCase, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Cases, cancellationToken);
-        try
-        {
-            await table.AddEntityAsync(ToEntity(victimCase), cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
+        return await ComplianceTables.TryAddAsync(table, ToEntity(victimCase), cancellationToken);
     }
 
     public async Task<VictimCase?> FindAsync(string caseId, CancellationToken cancellationToken)
@@ -86,15 +78,7 @@ public sealed class TableMatchReportStore(ComplianceTables tables) : IMatchRepor
     public async Task<bool> TryAddAsync(MatchReport report, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.MatchReports, cancellationToken);
-        try
-        {
-            await table.AddEntityAsync(ToEntity(report), cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
+        return await ComplianceTables.TryAddAsync(table, ToEntity(report), cancellationToken);
     }
 
     public async Task<MatchReport?> FindAsync(string sourceKey, string reportId, CancellationToken cancellationToken)

@@ -26,8 +26,7 @@ public sealed class AuthOptions
     /// </summary>
     public void RefuseDevelopmentKeyOutsideDevelopment(string? siteName, string? environment)
     {
-        var production = !string.IsNullOrEmpty(siteName) || string.Equals(environment, "Production", StringComparison.OrdinalIgnoreCase);
-        if (production && SigningKey == DevelopmentTokens.SigningKey)
+        if (ProductionHost.Is(siteName, environment) && SigningKey == DevelopmentTokens.SigningKey)
         {
             throw new InvalidOperationException("Auth:SigningKey is the public development key; it is refused in production. Configure Auth:Authority (Entra ID) instead.");
         }

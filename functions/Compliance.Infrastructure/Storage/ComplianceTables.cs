@@ -27,6 +27,20 @@ public sealed class ComplianceTables(TableServiceClient service, StorageOptions 
         await table.SubmitTransactionAsync(actions, cancellationToken);
     }
 
+    /// <summary>Adds the entity unless one with its keys exists; returns false then (a table's create-once write).</summary>
+    public static async Task<bool> TryAddAsync(TableClient table, ITableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
     public static void EnsureWithinAzureLimits(IReadOnlyList<TableTransactionAction> actions)
     {
         if (actions.Count is 0 or > MaxBatchOperations)

@@ -20,15 +20,9 @@ public sealed class TableAdvanceInformationLog(ComplianceTables tables) : IAdvan
             ["RecordedAt"] = information.RecordedAt,
             ["Note"] = information.Note,
         };
-        try
-        {
-            await table.AddEntityAsync(row, cancellationToken);
-            return information;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return await FindAsync(information.ProviderId, information.Authority, information.LegalBasis, cancellationToken) ?? information;
-        }
+        return await ComplianceTables.TryAddAsync(table, row, cancellationToken)
+            ? information
+            : await FindAsync(information.ProviderId, information.Authority, information.LegalBasis, cancellationToken) ?? information;
     }
 
     public async Task<AdvanceInformation?> FindAsync(string providerId, string authority, string legalBasis, CancellationToken cancellationToken)
@@ -49,14 +43,8 @@ public sealed class TableAdvanceInformationLog(ComplianceTables tables) : IAdvan
     public async Task MarkOrderedAsync(string providerId, string authority, string legalBasis, string orderId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.AdvanceInformation, cancellationToken);
-        try
-        {
-            await table.AddEntityAsync(new TableEntity(providerId, Key("ordered", authority, legalBasis)) { ["FirstOrderId"] = orderId }, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Ordered before: the first order stands.
-        }
+        // Ordered before, the add finds the row: the first order stands.
+        await ComplianceTables.TryAddAsync(table, new TableEntity(providerId, Key("ordered", authority, legalBasis)) { ["FirstOrderId"] = orderId }, cancellationToken);
     }
 
     /// <summary>The authority's name is free text (and may hold characters row keys refuse): keyed by its hash, case and spacing ignored.</summary>

@@ -21,15 +21,9 @@ public sealed class TableOrderReceipts(ComplianceTables tables) : IOrderReceipts
             return;
         }
 
+        // Received before, the add finds the row: the first time stands.
         var table = await tables.GetAsync(TableNames.OrderReceipts, cancellationToken);
-        try
-        {
-            await table.AddEntityAsync(new TableEntity(orderId, RowKey) { ["At"] = at }, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Received before: the first time stands.
-        }
+        await ComplianceTables.TryAddAsync(table, new TableEntity(orderId, RowKey) { ["At"] = at }, cancellationToken);
 
         if (_recorded.Count >= MaxRemembered)
         {

@@ -19,23 +19,16 @@ public sealed class TableProviderDirectory(ComplianceTables tables) : IProviderD
     public async Task<bool> TryAddAsync(Provider provider, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Providers, cancellationToken);
-        try
-        {
-            await table.AddEntityAsync(
-                new TableEntity(Partition, provider.Id)
-                {
-                    ["Name"] = provider.Name,
-                    ["Jurisdiction"] = provider.Jurisdiction,
-                    ["Contact"] = provider.Contact,
-                    ["RegisteredAt"] = provider.RegisteredAt,
-                },
-                cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
+        return await ComplianceTables.TryAddAsync(
+            table,
+            new TableEntity(Partition, provider.Id)
+            {
+                ["Name"] = provider.Name,
+                ["Jurisdiction"] = provider.Jurisdiction,
+                ["Contact"] = provider.Contact,
+                ["RegisteredAt"] = provider.RegisteredAt,
+            },
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<Provider>> ListAsync(CancellationToken cancellationToken)
