@@ -19,14 +19,20 @@ param authIssuer string
 @description('Expected token audience: the API\'s application id URI or client id.')
 param authAudience string
 
-@description('Provider ids that get their own order-events subscription.')
+@description('Provider ids that get their own order-events subscription and responses queue.')
 param providerIds array = []
+
+@description('Entra object id of each provider\'s service principal, by provider id: it may send to its own responses queue and read its own events subscription, nothing else.')
+param providerPrincipals object = {}
 
 @description('Days ordered media is preserved before deletion (EU TCO Art. 6: six months).')
 param mediaRetentionDays int = 183
 
 @description('Days audit exports stay immutable (WORM).')
 param auditImmutabilityDays int = 1095
+
+@description('Lock the audit archive\'s immutability policy. Irreversible: test with it off, then turn it on.')
+param lockAuditImmutability bool = false
 
 @description('Deadline sweep schedule; every minute in Azure.')
 param deadlineSweepSchedule string = '0 */1 * * * *'
@@ -74,9 +80,29 @@ module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
     location: location
-    accountName: 'compl${environmentName}${suffix}'
+    accountName: take('compl${environmentName}${suffix}', 24)
     mediaRetentionDays: mediaRetentionDays
-    auditImmutabilityDays: auditImmutabilityDays
+    workspaceId: monitoring.outputs.workspaceId
+    tags: tags
+  }
+}
+
+module hostStorage 'modules/hoststorage.bicep' = {
+  name: 'hoststorage'
+  params: {
+    location: location
+    accountName: take('host${environmentName}${suffix}', 24)
+    tags: tags
+  }
+}
+
+module auditStorage 'modules/auditstorage.bicep' = {
+  name: 'auditstorage'
+  params: {
+    location: location
+    accountName: take('audit${environmentName}${suffix}', 24)
+    immutabilityDays: auditImmutabilityDays
+    lockImmutability: lockAuditImmutability
     workspaceId: monitoring.outputs.workspaceId
     tags: tags
   }
@@ -97,8 +123,14 @@ module access 'modules/access.bicep' = {
   name: 'access'
   params: {
     principalId: identity.properties.principalId
-    storageAccountName: storage.outputs.accountName
+    hostStorageAccountName: hostStorage.outputs.accountName
+    dataStorageAccountName: storage.outputs.accountName
+    tableNames: storage.outputs.tableNames
+    appContainerNames: storage.outputs.appContainerNames
+    auditStorageAccountName: auditStorage.outputs.accountName
     serviceBusNamespaceName: serviceBus.outputs.namespaceName
+    providerIds: providerIds
+    providerPrincipals: providerPrincipals
     appInsightsName: monitoring.outputs.appInsightsName
   }
 }
@@ -135,9 +167,13 @@ module functionApp 'modules/functionapp.bicep' = {
     appName: '${namePrefix}-${suffix}'
     identityId: identity.id
     identityClientId: identity.properties.clientId
+    hostBlobEndpoint: hostStorage.outputs.blobEndpoint
+    hostQueueEndpoint: hostStorage.outputs.queueEndpoint
+    hostTableEndpoint: hostStorage.outputs.tableEndpoint
     blobEndpoint: storage.outputs.blobEndpoint
-    queueEndpoint: storage.outputs.queueEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
+    auditBlobEndpoint: auditStorage.outputs.blobEndpoint
+    providerIds: providerIds
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appInsightsConnectionString: monitoring.outputs.connectionString
     authAuthority: authAuthority
@@ -166,4 +202,5 @@ module eventGrid 'modules/eventgrid.bicep' = if (deployEventSubscription) {
 output functionAppName string = functionApp.outputs.appName
 output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
 output storageAccountName string = storage.outputs.accountName
+output auditStorageAccountName string = auditStorage.outputs.accountName
 output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace

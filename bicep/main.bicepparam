@@ -12,3 +12,6 @@ param providerIds = [
   'prov-a'
   'prov-b'
 ]
+// Each provider's service principal (Entra object id), to send to its own responses queue and read its
+// own events subscription. Providers not listed answer over HTTPS only.
+param providerPrincipals = {}

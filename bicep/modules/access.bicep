@@ -1,19 +1,40 @@
-// Least-privilege data-plane roles for the app's identity, each at the narrowest scope that works:
-// storage data roles on the account (the Functions host and the app share it), Service Bus sender
-// on the topic only, receiver on the queue only, metrics publisher on Application Insights only.
+// Least-privilege data-plane roles, each at the narrowest scope that works:
+// - the app: the host account (its own code, keys and leases); on the data account each of its
+//   tables and containers by name, plus the right to sign user-delegation upload URLs (no data);
+//   the audit container; Service Bus sender on the topic, receiver on each provider's queue;
+//   metrics publisher on Application Insights;
+// - each provider's own principal, where given: sender on its own responses queue and receiver on
+//   its own events subscription, nothing else. The queue a message arrives on names its sender.
 
 @description('Principal (object) id of the app\'s managed identity.')
 param principalId string
 
-param storageAccountName string
+param hostStorageAccountName string
+
+param dataStorageAccountName string
+
+@description('The data account\'s tables (each gets a role of its own).')
+param tableNames array
+
+@description('The data account\'s containers that the app uses.')
+param appContainerNames array
+
+param auditStorageAccountName string
 
 param serviceBusNamespaceName string
+
+@description('Provider ids: each has a responses queue and an events subscription of its own.')
+param providerIds array
+
+@description('Entra object id of each provider\'s service principal, keyed by provider id.')
+param providerPrincipals object
 
 param appInsightsName string
 
 // Built-in role definition ids (stable across tenants).
 var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4fbed791bf91'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
@@ -21,8 +42,24 @@ var roles = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageAccountName
+}
+
+resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageAccountName
+}
+
+resource dataTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = [for name in tableNames: {
+  name: '${dataStorageAccountName}/default/${name}'
+}]
+
+resource dataContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [for name in appContainerNames: {
+  name: '${dataStorageAccountName}/default/${name}'
+}]
+
+resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  name: '${auditStorageAccountName}/default/audit'
 }
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
@@ -31,25 +68,69 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   resource topic 'topics' existing = {
     name: 'order-events'
   }
-
-  resource queue 'queues' existing = {
-    name: 'provider-responses'
-  }
 }
+
+resource responseQueues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = [for providerId in providerIds: {
+  parent: namespace
+  name: 'provider-responses-${providerId}'
+}]
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-var storageRoles = [
+var hostRoles = [
   roles.storageBlobDataContributor
   roles.storageQueueDataContributor
   roles.storageTableDataContributor
 ]
 
-resource onStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: {
-  name: guid(storage.id, principalId, role)
-  scope: storage
+resource onHostStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in hostRoles: {
+  name: guid(hostStorage.id, principalId, role)
+  scope: hostStorage
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+  }
+}]
+
+// Signing a user-delegation SAS needs an account-level action; the delegator role grants it and no
+// data: a URL it signs can do no more than the app's role on that container allows.
+resource onDataAccountDelegation 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [ roles.storageBlobDelegator ]: {
+  name: guid(dataStorage.id, principalId, role)
+  scope: dataStorage
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+  }
+}]
+
+resource onTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in tableNames: {
+  name: guid(dataTables[i].id, principalId, roles.storageTableDataContributor)
+  scope: dataTables[i]
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+  }
+}]
+
+resource onContainers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in appContainerNames: {
+  name: guid(dataContainers[i].id, principalId, roles.storageBlobDataContributor)
+  scope: dataContainers[i]
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}]
+
+// Writes are create-only in the app and the account's WORM policy refuses changes to any version.
+resource onAudit 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [ roles.storageBlobDataContributor ]: {
+  name: guid(auditContainer.id, principalId, role)
+  scope: auditContainer
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
@@ -67,13 +148,13 @@ resource onTopic 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for rol
   }
 }]
 
-resource onQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [ roles.serviceBusDataReceiver ]: {
-  name: guid(namespace::queue.id, principalId, role)
-  scope: namespace::queue
+resource onQueues 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (providerId, i) in providerIds: {
+  name: guid(responseQueues[i].id, principalId, roles.serviceBusDataReceiver)
+  scope: responseQueues[i]
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
   }
 }]
 
@@ -84,5 +165,38 @@ resource onAppInsights 'Microsoft.Authorization/roleAssignments@2022-04-01' = [f
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+  }
+}]
+
+// Providers whose principal is known; the others answer over HTTPS only.
+var providersWithPrincipals = filter(providerIds, id => contains(providerPrincipals, id))
+
+resource providerResponseQueues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = [for providerId in providersWithPrincipals: {
+  parent: namespace
+  name: 'provider-responses-${providerId}'
+}]
+
+resource providerSubscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' existing = [for providerId in providersWithPrincipals: {
+  parent: namespace::topic
+  name: providerId
+}]
+
+resource providerSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (providerId, i) in providersWithPrincipals: {
+  name: guid(providerResponseQueues[i].id, providerPrincipals[providerId], roles.serviceBusDataSender)
+  scope: providerResponseQueues[i]
+  properties: {
+    principalId: providerPrincipals[providerId]
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+  }
+}]
+
+resource providerReads 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (providerId, i) in providersWithPrincipals: {
+  name: guid(providerSubscriptions[i].id, providerPrincipals[providerId], roles.serviceBusDataReceiver)
+  scope: providerSubscriptions[i]
+  properties: {
+    principalId: providerPrincipals[providerId]
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
   }
 }]

@@ -13,12 +13,23 @@ param identityId string
 @description('Client id of the user-assigned managed identity.')
 param identityClientId string
 
-@description('Storage account blob endpoint, e.g. https://name.blob.core.windows.net/.')
+@description('The host account\'s endpoints (AzureWebJobsStorage and the deployment package).')
+param hostBlobEndpoint string
+
+param hostQueueEndpoint string
+
+param hostTableEndpoint string
+
+@description('The data account\'s blob endpoint, e.g. https://name.blob.core.windows.net/.')
 param blobEndpoint string
 
-param queueEndpoint string
-
 param tableEndpoint string
+
+@description('The audit archive account\'s blob endpoint.')
+param auditBlobEndpoint string
+
+@description('Providers with a responses queue of their own, which the app listens to.')
+param providerIds array
 
 @description('Service Bus namespace host name.')
 param serviceBusNamespace string
@@ -78,15 +89,21 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       appSettings: [
-        { name: 'AzureWebJobsStorage__blobServiceUri', value: blobEndpoint }
-        { name: 'AzureWebJobsStorage__queueServiceUri', value: queueEndpoint }
-        { name: 'AzureWebJobsStorage__tableServiceUri', value: tableEndpoint }
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: hostBlobEndpoint }
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: hostQueueEndpoint }
+        { name: 'AzureWebJobsStorage__tableServiceUri', value: hostTableEndpoint }
         { name: 'AzureWebJobsStorage__credential', value: identityConnection.credential }
         { name: 'AzureWebJobsStorage__clientId', value: identityConnection.clientId }
         { name: 'ComplianceStorage__blobServiceUri', value: blobEndpoint }
         { name: 'ComplianceStorage__tableServiceUri', value: tableEndpoint }
         { name: 'ComplianceStorage__credential', value: identityConnection.credential }
         { name: 'ComplianceStorage__clientId', value: identityConnection.clientId }
+        { name: 'AuditStorage__blobServiceUri', value: auditBlobEndpoint }
+        { name: 'AuditStorage__credential', value: identityConnection.credential }
+        { name: 'AuditStorage__clientId', value: identityConnection.clientId }
+        // Bicep creates every table and container; the app's roles are scoped to them and cannot create any.
+        { name: 'Storage__ProvisionedByDeployment', value: 'true' }
+        { name: 'Messaging__Providers', value: join(providerIds, ',') }
         { name: 'ServiceBus__fullyQualifiedNamespace', value: serviceBusNamespace }
         { name: 'ServiceBus__credential', value: identityConnection.credential }
         { name: 'ServiceBus__clientId', value: identityConnection.clientId }
@@ -114,7 +131,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${blobEndpoint}deployments'
+          value: '${hostBlobEndpoint}deployments'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId

@@ -1,6 +1,7 @@
 // Service Bus for order events: topic order-events with a regulator subscription (everything) and
-// one subscription per provider (correlation filter on providerId), plus the inbound
-// provider-responses queue. Local (SAS key) auth is disabled: identities only.
+// one subscription per provider (correlation filter on providerId), plus one inbound responses
+// queue per provider, which only that provider's identity may send to (access.bicep). Local (SAS
+// key) auth is disabled: identities only.
 
 @description('Azure region.')
 param location string
@@ -71,9 +72,9 @@ resource providerFilters 'Microsoft.ServiceBus/namespaces/topics/subscriptions/r
   }
 }]
 
-resource responses 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
+resource responses 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = [for providerId in providerIds: {
   parent: namespace
-  name: 'provider-responses'
+  name: 'provider-responses-${providerId}'
   properties: {
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: 'PT1H'
@@ -81,7 +82,7 @@ resource responses 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
     deadLetteringOnMessageExpiration: true
     lockDuration: 'PT1M'
   }
-}
+}]
 
 output namespaceName string = namespace.name
 

@@ -1,5 +1,6 @@
-// The app's storage account: Entra ID only (no shared keys), order tables, media containers with
-// lifecycle deletion, and an audit container under a time-based immutability (WORM) policy.
+// The data account: Entra ID only (no shared keys), the app's tables, media containers with
+// lifecycle deletion. It holds no code, no host keys and no audit archive: those are in accounts of
+// their own (hoststorage.bicep, auditstorage.bicep), so a role on the data cannot reach them.
 
 @description('Azure region.')
 param location string
@@ -11,15 +12,13 @@ param accountName string
 @minValue(1)
 param mediaRetentionDays int
 
-@description('Days that audit exports stay immutable.')
-@minValue(1)
-param auditImmutabilityDays int
-
 @description('Log Analytics workspace that receives the account\'s blob and table logs.')
 param workspaceId string
 
 param tags object
 
+// Every table the app uses (Compliance.Infrastructure.Storage.TableNames): the app's roles are
+// scoped to each table, so it cannot create one itself (Storage__ProvisionedByDeployment).
 var tableNames = [
   'Orders'
   'OrderLookup'
@@ -27,14 +26,24 @@ var tableNames = [
   'SweepState'
   'Providers'
   'Idempotency'
+  'Media'
+  'HashBank'
+  'HashBankDisabled'
+  'BlobReceipts'
+  'Cases'
+  'MatchReports'
+  'OrderReceipts'
+  'AdvanceInformation'
+  'AuditLog'
 ]
 
-var containerNames = [
+@description('The containers the app reads and writes (its roles are scoped to these).')
+var appContainerNames = [
   'media-incoming'
   'media-quarantine'
-  'deployments'
-  'eventgrid-deadletter'
 ]
+
+var containerNames = concat(appContainerNames, [ 'eventgrid-deadletter' ])
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: accountName
@@ -69,12 +78,6 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   properties: { publicAccess: 'None' }
 }]
 
-resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: 'audit'
-  properties: { publicAccess: 'None' }
-}
-
 resource blobLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: blobService
@@ -92,15 +95,6 @@ resource tableLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = 
     workspaceId: workspaceId
     logs: [ { categoryGroup: 'audit', enabled: true } ]
     metrics: [ { category: 'Transaction', enabled: true } ]
-  }
-}
-
-resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
-  parent: auditContainer
-  name: 'default'
-  properties: {
-    immutabilityPeriodSinceCreationInDays: auditImmutabilityDays
-    allowProtectedAppendWrites: true
   }
 }
 
@@ -143,5 +137,6 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-
 
 output accountName string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
-output queueEndpoint string = account.properties.primaryEndpoints.queue
 output tableEndpoint string = account.properties.primaryEndpoints.table
+output tableNames array = tableNames
+output appContainerNames array = appContainerNames

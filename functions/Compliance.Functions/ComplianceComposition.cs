@@ -33,6 +33,8 @@ public static class ComplianceComposition
     /// <summary>The connection setting for storage, in either Functions form (string, or __tableServiceUri etc.).</summary>
     public const string StorageConnectionName = "ComplianceStorage";
 
+    public const string AuditStorageConnectionName = "AuditStorage";
+
     public const string ServiceBusConnectionName = "ServiceBus";
 
     public static IServiceCollection AddCompliance(this IServiceCollection services, IConfiguration configuration)
@@ -78,7 +80,12 @@ public static class ComplianceComposition
         AddCases(services, configuration);
         AddAuditLog(services, configuration);
         AddTelemetry(services, configuration);
-        services.AddSingleton<IAuditArchive>(sp => new BlobAuditArchive(sp.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>(), configuration["AuditContainer"] ?? "audit"));
+        // The archive may live in an account of its own (Azure: a WORM account apart from the data).
+        var auditStorage = configuration.GetSection(AuditStorageConnectionName).Exists() ? StorageConnectionFrom(configuration, AuditStorageConnectionName) : null;
+        services.AddSingleton<IAuditArchive>(sp => new BlobAuditArchive(
+            auditStorage?.CreateBlobServiceClient() ?? sp.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>(),
+            configuration["AuditContainer"] ?? "audit",
+            createContainer: !sp.GetRequiredService<StorageOptions>().ProvisionedByDeployment));
         services.AddSingleton<AuditLogExporter>();
         services.AddSingleton<HttpApi>();
         return services;
@@ -202,9 +209,9 @@ public static class ComplianceComposition
             : new ServiceBusConnection(null, section["fullyQualifiedNamespace"], section["clientId"]);
     }
 
-    public static StorageConnection StorageConnectionFrom(IConfiguration configuration)
+    public static StorageConnection StorageConnectionFrom(IConfiguration configuration, string name = StorageConnectionName)
     {
-        var section = configuration.GetSection(StorageConnectionName);
+        var section = configuration.GetSection(name);
         static Uri? AsUri(string? value) => value is null ? null : new Uri(value);
         return section.Value is { Length: > 0 } connectionString
             ? new StorageConnection(connectionString, null, null, null)

@@ -25,18 +25,36 @@ public sealed class LocalServiceBus : IRuntimeProvider, IDisposable
     private readonly ConcurrentDictionary<AmqpConnection, byte> _connections = new();
     private AmqpTransportListener? _listener;
     private Timer? _ticker;
+    private readonly BrokerAuthorization _authorization;
+    private readonly AuthorizationRule _namespaceRule;
     private long _sequence;
 
-    public LocalServiceBus(int port, TimeProvider? time = null)
+    /// <param name="namespaceKey">The key of the namespace-wide rule <see cref="NamespaceKeyName"/>, which may do everything: the app's own.</param>
+    public LocalServiceBus(int port, TimeProvider? time = null, string namespaceKey = DevelopmentNamespaceKey)
     {
         Port = port;
         _time = time ?? TimeProvider.System;
+        _authorization = new BrokerAuthorization(_time);
+        _namespaceRule = new AuthorizationRule(NamespaceKeyName, namespaceKey, [new EntityGrant(null, EntityRights.Manage)]);
+        _authorization.Add(_namespaceRule);
     }
+
+    public const string NamespaceKeyName = "local";
+
+    /// <summary>The namespace key of local runs: the README prints it, so it protects nothing but the providers' keys derived from it.</summary>
+    public const string DevelopmentNamespaceKey = "bG9jYWw=";
 
     public int Port { get; }
 
-    /// <summary>Plain AMQP on loopback; the key is not checked, as the client insists on one.</summary>
-    public string ConnectionString => $"Endpoint=sb://localhost:{Port};SharedAccessKeyName=local;SharedAccessKey=bG9jYWw=;UseDevelopmentEmulator=true";
+    /// <summary>Plain AMQP on loopback with the namespace-wide key.</summary>
+    public string ConnectionString => ConnectionStringFor(_namespaceRule);
+
+    /// <summary>A connection string that signs its tokens with <paramref name="rule"/>'s key, so it can do only what the rule grants.</summary>
+    public string ConnectionStringFor(AuthorizationRule rule) =>
+        $"Endpoint=sb://localhost:{Port};SharedAccessKeyName={rule.KeyName};SharedAccessKey={rule.Key};UseDevelopmentEmulator=true";
+
+    /// <summary>Adds a key that may use only the entities it names.</summary>
+    public void AddAuthorizationRule(AuthorizationRule rule) => _authorization.Add(rule);
 
     public void AddQueue(string name, EntityOptions? options = null) =>
         _queues.TryAdd(name, new QueueEntity(name, options ?? new EntityOptions(), _time));
@@ -106,12 +124,24 @@ public sealed class LocalServiceBus : IRuntimeProvider, IDisposable
         var address = Normalize((link.IsReceiver ? ((Target)link.Settings.Target).Address : ((Source)link.Settings.Source).Address)?.ToString()
             ?? throw new AmqpException(AmqpErrorCode.InvalidField, "The link has no address."));
 
+        var connection = link.Session.Connection;
+        if (address != Cbs)
+        {
+            // The client puts a token for each link before attaching it, as Service Bus requires.
+            var needed = address.EndsWith(ManagementSuffix, StringComparison.OrdinalIgnoreCase) ? EntityRights.None
+                : link.IsReceiver ? EntityRights.Send : EntityRights.Listen;
+            if (!_authorization.Allows(connection, BrokerAuthorization.StripNode(address), needed))
+            {
+                throw new AmqpException(AmqpErrorCode.UnauthorizedAccess, $"Unauthorized access to '{address}': no token granting {(needed == EntityRights.None ? "access" : needed.ToString())} was presented.");
+            }
+        }
+
         if (address == Cbs || address.EndsWith(ManagementSuffix, StringComparison.OrdinalIgnoreCase))
         {
             var entity = address == Cbs ? null : address[..^ManagementSuffix.Length];
             if (link is ReceivingAmqpLink requests)
             {
-                requests.RegisterMessageListener(request => OnRequest(requests, entity, request));
+                requests.RegisterMessageListener(request => OnRequest(requests, connection, entity, request));
             }
             else if (((Target)link.Settings.Target).Address?.ToString() is { } replyTo)
             {
@@ -255,20 +285,20 @@ public sealed class LocalServiceBus : IRuntimeProvider, IDisposable
 
     private long NextSequence() => Interlocked.Increment(ref _sequence);
 
-    private void OnRequest(ReceivingAmqpLink link, string? entity, AmqpMessage request)
+    private void OnRequest(ReceivingAmqpLink link, AmqpConnection connection, string? entity, AmqpMessage request)
     {
         link.DisposeMessage(request, AmqpConstants.AcceptedOutcome, true, false);
         AmqpMessage reply;
         if (entity is null)
         {
-            // $cbs put-token: every token is accepted; authorization is the real namespace's job.
-            reply = AmqpMessage.Create(new AmqpValue { Value = "accepted" });
-            reply.ApplicationProperties.Map["status-code"] = 202;
-            reply.ApplicationProperties.Map["status-description"] = "Accepted";
+            var refusal = _authorization.Authorize(connection, request.ApplicationProperties.Map["name"] as string, request.ValueBody?.Value as string);
+            reply = AmqpMessage.Create(new AmqpValue { Value = refusal is null ? "accepted" : "unauthorized" });
+            reply.ApplicationProperties.Map["status-code"] = refusal is null ? 202 : 401;
+            reply.ApplicationProperties.Map["status-description"] = refusal ?? "Accepted";
         }
         else
         {
-            reply = Management(entity, request);
+            reply = Management(connection, entity, request);
         }
 
         reply.Properties.CorrelationId = request.Properties.MessageId;
@@ -280,9 +310,15 @@ public sealed class LocalServiceBus : IRuntimeProvider, IDisposable
         }
     }
 
-    private AmqpMessage Management(string entity, AmqpMessage request)
+    private AmqpMessage Management(AmqpConnection connection, string entity, AmqpMessage request)
     {
         var operation = request.ApplicationProperties.Map["operation"] as string;
+        var needed = operation == "com.microsoft:renew-lock" ? EntityRights.Listen : EntityRights.Send;
+        if (!_authorization.Allows(connection, entity, needed))
+        {
+            return Error(401, "com.microsoft:unauthorized-access", $"{operation} needs {needed} on '{entity}'.");
+        }
+
         var body = request.ValueBody?.Value as AmqpMap;
         var result = new AmqpMap();
         var status = 200;

@@ -11,14 +11,16 @@ public sealed class LocalBrokerOptions
     /// <summary>Port to listen on; no broker is started when unset.</summary>
     public int? Port { get; set; }
 
-    /// <summary>Provider ids that get an order-events subscription, as Bicep's providerIds does in Azure.</summary>
-    public string Providers { get; set; } = string.Empty;
+    /// <summary>The namespace-wide key (the app's own); each provider's key is derived from it.</summary>
+    public string NamespaceKey { get; set; } = LocalServiceBus.DevelopmentNamespaceKey;
 }
 
 /// <summary>
-/// Runs the local broker inside the local host with the topology Bicep deploys: topic order-events
-/// with a regulator subscription and one correlation-filtered subscription per provider, and the
-/// provider-responses queue. Registered before the app's own services so it is up when they connect.
+/// Runs the local broker inside the local host with the topology and access Bicep deploys: topic
+/// order-events with a regulator subscription and one correlation-filtered subscription per provider,
+/// and one responses queue per provider; each provider's key may send to its own queue and read its
+/// own subscription only (in Azure: RBAC roles scoped to them). Registered before the app's own
+/// services so it is up when they connect.
 /// </summary>
 public sealed class LocalBrokerService(LocalBrokerOptions options, MessagingOptions messaging) : IHostedService, IDisposable
 {
@@ -26,7 +28,10 @@ public sealed class LocalBrokerService(LocalBrokerOptions options, MessagingOpti
 
     public LocalServiceBus? Broker => _broker;
 
-    public static string ConnectionStringFor(int port) => new LocalServiceBus(port).ConnectionString;
+    public static string ConnectionStringFor(int port, string namespaceKey) => new LocalServiceBus(port, namespaceKey: namespaceKey).ConnectionString;
+
+    public static AuthorizationRule ProviderRule(MessagingOptions messaging, string namespaceKey, string providerId) =>
+        AuthorizationRule.ForProvider(namespaceKey, providerId, messaging.ResponsesQueueOf(providerId), messaging.EventsSubscriptionOf(providerId));
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,15 +40,16 @@ public sealed class LocalBrokerService(LocalBrokerOptions options, MessagingOpti
             return Task.CompletedTask;
         }
 
-        _broker = new LocalServiceBus(port);
+        _broker = new LocalServiceBus(port, namespaceKey: options.NamespaceKey);
         _broker.AddTopic(messaging.EventsTopic);
         _broker.AddSubscription(messaging.EventsTopic, "regulator");
-        foreach (var provider in options.Providers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var provider in messaging.ProviderIds)
         {
             _broker.AddSubscription(messaging.EventsTopic, provider, CorrelationFilter.On("providerId", provider));
+            _broker.AddQueue(messaging.ResponsesQueueOf(provider), new EntityOptions { MaxDeliveryCount = 5 });
+            _broker.AddAuthorizationRule(ProviderRule(messaging, options.NamespaceKey, provider));
         }
 
-        _broker.AddQueue(messaging.ResponsesQueue, new EntityOptions { MaxDeliveryCount = 5 });
         _broker.Start();
         return Task.CompletedTask;
     }

@@ -29,7 +29,7 @@ public static class LocalFunctionsHost
         if (broker.Port is { } brokerPort)
         {
             // The app's ServiceBus connection points at the local broker unless set explicitly.
-            builder.Configuration[ComplianceComposition.ServiceBusConnectionName] ??= LocalBrokerService.ConnectionStringFor(brokerPort);
+            builder.Configuration[ComplianceComposition.ServiceBusConnectionName] ??= LocalBrokerService.ConnectionStringFor(brokerPort, broker.NamespaceKey);
             builder.Services.AddSingleton(broker);
             builder.Services.AddSingleton<LocalBrokerService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalBrokerService>());

@@ -44,23 +44,25 @@ public sealed class OrderEventTests
     }
 
     [Fact]
-    public async Task Responses_sent_as_messages_follow_the_API_rules()
+    public async Task Responses_sent_to_a_provider_s_own_queue_follow_the_API_rules()
     {
         await using var host = await StartAsync("rs-a", "rs-b");
         var order = (await host.IssueAsync("rs-a")).GetProperty("orderId").GetString()!;
-        await using var client = new ServiceBusClient(Connection(host));
-        await using var sender = client.CreateSender("provider-responses");
+        var otherOrder = (await host.IssueAsync("rs-b")).GetProperty("orderId").GetString()!;
+        await using var client = new ServiceBusClient(ProviderConnection(host, "rs-a"));
+        await using var sender = client.CreateSender("provider-responses-rs-a");
 
         await sender.SendMessagesAsync([
-            Response("wrong-provider", host.Provider("rs-b"), new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "removed" }),
-            Response("malformed", host.Provider("rs-a"), "{\"type\": \"confirmation\", \"orderId\": "),
-            Response("no-token", null, new { type = "acknowledgement", orderId = order }),
-            Response("right-provider", host.Provider("rs-a"), new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }),
+            Response("other-provider-s-order", new { type = "confirmation", orderId = otherOrder, removedAt = host.Clock.GetUtcNow(), action = "removed" }),
+            Response("malformed", "{\"type\": \"confirmation\", \"orderId\": "),
+            Response("right-provider", new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }),
         ]);
 
-        await using var deadLetters = client.CreateReceiver("provider-responses", new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
+        // Dead letters are read with the app's own key: a provider's key may only send to its queue.
+        await using var app = new ServiceBusClient(Connection(host));
+        await using var deadLetters = app.CreateReceiver("provider-responses-rs-a", new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
         var dead = new Dictionary<string, ServiceBusReceivedMessage>();
-        for (var attempt = 0; attempt < 20 && dead.Count < 3; attempt++)
+        for (var attempt = 0; attempt < 20 && dead.Count < 2; attempt++)
         {
             foreach (var message in await deadLetters.ReceiveMessagesAsync(10, TimeSpan.FromMilliseconds(500)))
             {
@@ -69,10 +71,10 @@ public sealed class OrderEventTests
             }
         }
 
-        Assert.Equal(["malformed", "no-token", "wrong-provider"], dead.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("unauthorized", dead["wrong-provider"].DeadLetterReason);
-        Assert.Equal("unauthorized", dead["no-token"].DeadLetterReason);
+        Assert.Equal(["malformed", "other-provider-s-order"], dead.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("unauthorized", dead["other-provider-s-order"].DeadLetterReason);
         Assert.Equal("invalid_message", dead["malformed"].DeadLetterReason);
+        Assert.Equal("issued", (await host.GetAsync($"/api/v1/orders/{otherOrder}", host.Regulator)).Str("status"));
 
         var status = string.Empty;
         for (var attempt = 0; attempt < 40 && status != "removed"; attempt++)
@@ -87,21 +89,58 @@ public sealed class OrderEventTests
         Assert.Equal("rs-a", history[1].GetProperty("actor").GetProperty("providerId").GetString());
 
         // The same message again (a redelivery) changes nothing and is not dead-lettered.
-        await sender.SendMessageAsync(Response("right-provider-retry", host.Provider("rs-a"), new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }));
+        await sender.SendMessageAsync(Response("right-provider-retry", new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }));
         var retried = await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(15));
         Assert.Equal("rejected", retried!.DeadLetterReason);
         await deadLetters.CompleteMessageAsync(retried);
 
         // A redelivery under the very same MessageId replays the recorded outcome: no change, no dead letter.
         // The malformed message sent after it shows when the queue has got past it.
-        await sender.SendMessageAsync(Response("right-provider", host.Provider("rs-a"), new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }));
-        await sender.SendMessageAsync(Response("sentinel", host.Provider("rs-a"), "{"));
+        await sender.SendMessageAsync(Response("right-provider", new { type = "confirmation", orderId = order, removedAt = host.Clock.GetUtcNow(), action = "disabled" }));
+        await sender.SendMessageAsync(Response("sentinel", "{"));
         var next = await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(15));
         Assert.Equal("sentinel", next!.MessageId);
         await deadLetters.CompleteMessageAsync(next);
         Assert.Null(await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(1)));
         var after = (await host.GetAsync($"/api/v1/orders/{order}/history", host.Regulator)).Json.GetProperty("events").EnumerateArray();
         Assert.Equal(["issued", "removed"], after.Select(e => e.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task A_provider_s_key_cannot_send_to_another_provider_s_queue_nor_read_its_events()
+    {
+        await using var host = await StartAsync("ky-a", "ky-b");
+        var order = (await host.IssueAsync("ky-b")).GetProperty("orderId").GetString()!;
+        await Relay(host).RunAsync(CancellationToken.None);
+        await using var asA = new ServiceBusClient(ProviderConnection(host, "ky-a"));
+
+        await using var intoB = asA.CreateSender("provider-responses-ky-b");
+        var send = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => intoB.SendMessageAsync(Response("spoof", new { type = "acknowledgement", orderId = order })));
+        Assert.Contains("status-code: 401, status-description: The key grants nothing on this entity.", send.Message, StringComparison.Ordinal);
+        await using var eventsOfB = asA.CreateReceiver("order-events", "ky-b");
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => eventsOfB.ReceiveMessageAsync(TimeSpan.FromSeconds(1)));
+        await using var topic = asA.CreateSender("order-events");
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => topic.SendMessageAsync(new ServiceBusMessage("forged event")));
+
+        // A key signed with the wrong secret gets nothing either, not even its own queue.
+        await using var forged = new ServiceBusClient(ProviderConnection(host, "ky-a").Replace("SharedAccessKey=", "SharedAccessKey=x", StringComparison.Ordinal));
+        await using var forgedSender = forged.CreateSender("provider-responses-ky-a");
+        var forgery = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => forgedSender.SendMessageAsync(Response("forged", new { type = "acknowledgement", orderId = order })));
+        Assert.Contains("The signature does not match the key.", forgery.Message, StringComparison.Ordinal);
+
+        // B's own key reads B's events and its answer is applied as B's.
+        await using var asB = new ServiceBusClient(ProviderConnection(host, "ky-b"));
+        Assert.Equal(["order.issued"], (await ReceiveAllAsync(asB, "ky-b")).Select(e => e.GetProperty("type").GetString()));
+        await using var ownQueue = asB.CreateSender("provider-responses-ky-b");
+        await ownQueue.SendMessageAsync(Response("ack", new { type = "acknowledgement", orderId = order }));
+        var status = string.Empty;
+        for (var attempt = 0; attempt < 40 && status != "acknowledged"; attempt++)
+        {
+            await Task.Delay(100);
+            status = (await host.GetAsync($"/api/v1/orders/{order}", host.Regulator)).Str("status");
+        }
+
+        Assert.Equal("acknowledged", status);
     }
 
     [Fact]
@@ -117,7 +156,7 @@ public sealed class OrderEventTests
 
         // The broker took it ten minutes before the deadline; our backlog reaches it 30 minutes after.
         host.FakeClock.Advance(TimeSpan.FromMinutes(90));
-        var outcome = await handler.HandleAsync(new InboundResponse("queued-early", "Bearer " + host.Provider(provider), body, dueAt.AddMinutes(-10)), CancellationToken.None);
+        var outcome = await handler.HandleAsync(new InboundResponse("queued-early", provider, body, dueAt.AddMinutes(-10)), CancellationToken.None);
 
         Assert.IsType<InboundOutcome.Done>(outcome);
         var stored = await host.GetAsync($"/api/v1/orders/{orderId}", host.Regulator);
@@ -128,7 +167,7 @@ public sealed class OrderEventTests
         // A broker time in the future (clock skew) is never believed over ours.
         var other = (await host.IssueAsync(provider, "EU-TCO")).GetProperty("orderId").GetString()!;
         var ack = JsonSerializer.SerializeToUtf8Bytes(new { type = "acknowledgement", orderId = other });
-        Assert.IsType<InboundOutcome.Done>(await handler.HandleAsync(new InboundResponse("ack-skewed", "Bearer " + host.Provider(provider), ack, host.Clock.GetUtcNow().AddHours(1)), CancellationToken.None));
+        Assert.IsType<InboundOutcome.Done>(await handler.HandleAsync(new InboundResponse("ack-skewed", provider, ack, host.Clock.GetUtcNow().AddHours(1)), CancellationToken.None));
         var history = (await host.GetAsync($"/api/v1/orders/{other}/history", host.Regulator)).Json.GetProperty("events");
         Assert.Equal(host.Clock.GetUtcNow().ToUnixTimeMilliseconds(), history[1].GetProperty("at").GetDateTimeOffset().ToUnixTimeMilliseconds());
     }
@@ -244,7 +283,7 @@ public sealed class OrderEventTests
         socket.Start();
         var port = ((IPEndPoint)socket.LocalEndpoint).Port;
         socket.Stop();
-        var host = await ComplianceHost.StartAsync(true, null, ["--LocalBroker:Port", port.ToString(), "--LocalBroker:Providers", string.Join(',', providers), .. settings]);
+        var host = await ComplianceHost.StartAsync(true, null, ["--LocalBroker:Port", port.ToString(), "--Messaging:Providers", string.Join(',', providers), .. settings]);
         foreach (var provider in providers)
         {
             await host.RegisterProviderAsync(provider);
@@ -257,12 +296,19 @@ public sealed class OrderEventTests
 
     private static string Connection(ComplianceHost host) => host.Services.GetRequiredService<Compliance.Infrastructure.Messaging.ServiceBusConnection>().ConnectionString!;
 
-    private static ServiceBusMessage Response(string messageId, string? token, object body) =>
+    /// <summary>The connection string the local run hands a provider: its own key, derived from the namespace key.</summary>
+    private static string ProviderConnection(ComplianceHost host, string providerId)
+    {
+        var broker = host.Services.GetRequiredService<Compliance.LocalHost.LocalBrokerService>();
+        return broker.Broker!.ConnectionStringFor(Compliance.LocalHost.LocalBrokerService.ProviderRule(
+            host.Services.GetRequiredService<Compliance.Infrastructure.Messaging.MessagingOptions>(), Compliance.LocalBroker.LocalServiceBus.DevelopmentNamespaceKey, providerId));
+    }
+
+    private static ServiceBusMessage Response(string messageId, object body) =>
         new(body is string raw ? BinaryData.FromString(raw) : BinaryData.FromObjectAsJson(body))
         {
             MessageId = messageId,
             ContentType = "application/json",
-            ApplicationProperties = { ["authorization"] = token is null ? null : "Bearer " + token },
         };
 
     private static async Task<List<JsonElement>> ReceiveAllAsync(ServiceBusClient client, string subscription)

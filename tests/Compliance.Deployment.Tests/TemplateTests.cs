@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Compliance.Deployment.Tests;
@@ -10,6 +11,7 @@ public sealed class TemplateTests
     private static readonly Dictionary<string, string> AllowedRoles = new()
     {
         ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"] = "Storage Blob Data Contributor",
+        ["db58b8e5-c6ad-4a2a-8342-4fbed791bf91"] = "Storage Blob Delegator",
         ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
         ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor",
         ["69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"] = "Azure Service Bus Data Sender",
@@ -40,6 +42,8 @@ public sealed class TemplateTests
         Assert.Contains("ComplianceStorage__credential", names);
         Assert.Contains("ComplianceStorage__clientId", names);
         Assert.Contains("Auth__Authority", names);
+        Assert.Contains("AuditStorage__blobServiceUri", names);
+        Assert.Contains("Messaging__Providers", names);
         Assert.DoesNotContain("Auth__SigningKey", names);
         Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", names); // Flex Consumption sets the runtime in functionAppConfig
     }
@@ -67,11 +71,14 @@ public sealed class TemplateTests
     [Fact]
     public void Purged_media_is_not_kept_by_soft_delete_logs_go_to_Log_Analytics_and_undeliverable_uploads_are_dead_lettered()
     {
-        var blobService = Assert.Single(Template.OfType("Microsoft.Storage/storageAccounts/blobServices"));
-        Assert.False(blobService.GetProperty("properties").GetProperty("deleteRetentionPolicy").GetProperty("enabled").GetBoolean());
+        // The data account says so explicitly; the host and audit accounts keep Azure's default (off).
+        var blobServices = Template.OfType("Microsoft.Storage/storageAccounts/blobServices").ToList();
+        Assert.Equal(3, blobServices.Count);
+        var dataBlobs = Assert.Single(blobServices, b => b.TryGetProperty("properties", out var p) && p.TryGetProperty("deleteRetentionPolicy", out _));
+        Assert.False(dataBlobs.GetProperty("properties").GetProperty("deleteRetentionPolicy").GetProperty("enabled").GetBoolean());
 
         var diagnostics = Template.OfType("Microsoft.Insights/diagnosticSettings").ToList();
-        Assert.Equal(3, diagnostics.Count); // blob service, table service, Service Bus namespace
+        Assert.Equal(4, diagnostics.Count); // data blob service, data table service, audit blob service, Service Bus namespace
         Assert.All(diagnostics, d => Assert.Contains("workspaceId", d.GetProperty("properties").GetProperty("workspaceId").GetString(), StringComparison.Ordinal));
 
         var subscription = Assert.Single(Template.OfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
@@ -103,9 +110,13 @@ public sealed class TemplateTests
     {
         var assignments = Template.OfType("Microsoft.Authorization/roleAssignments").ToList();
 
-        // Six loops over role/scope pairs: storage account, topic, queue, Application Insights, the app's
-        // secrets vault, and (for Event Grid's own identity) the dead-letter container.
-        Assert.Equal(["onAppInsights", "onDeadLetter", "onQueue", "onSecrets", "onStorage", "onTopic"], assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        // Loops over role/scope pairs: for the app the host account, the data account's tables and
+        // containers one by one plus delegation, the audit container, the topic, each provider's queue,
+        // Application Insights and its secrets vault; for Event Grid's own identity the dead-letter
+        // container; for each provider its own queue and subscription.
+        Assert.Equal(
+            ["onAppInsights", "onAudit", "onContainers", "onDataAccountDelegation", "onDeadLetter", "onHostStorage", "onQueues", "onSecrets", "onTables", "onTopic", "providerReads", "providerSends"],
+            assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         foreach (var assignment in assignments)
         {
             var properties = assignment.GetProperty("properties");
@@ -113,7 +124,7 @@ public sealed class TemplateTests
             Assert.StartsWith("[guid(", assignment.GetProperty("name").GetString(), StringComparison.Ordinal);
             var role = properties.GetProperty("roleDefinitionId").GetString()!;
             Assert.StartsWith("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ", role, StringComparison.Ordinal);
-            Assert.Matches(@"variables\('(roles|storageRoles|secretsUser|deadLetterRoles)'\)", role);
+            Assert.Matches(@"variables\('(roles|hostRoles|secretsUser|deadLetterRoles)'\)", role);
         }
 
         // Every id the assignments can draw on is in the allowed set, and no other GUID (Owner,
@@ -124,13 +135,73 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void The_audit_container_is_immutable()
+    public void The_audit_archive_is_an_account_of_its_own_whose_every_blob_version_is_immutable_with_a_lock_option()
     {
-        var policy = Assert.Single(Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"));
+        var audit = Assert.Single(StorageAccounts(), a => a.GetProperty("properties").TryGetProperty("immutableStorageWithVersioning", out _));
+        var worm = audit.GetProperty("properties").GetProperty("immutableStorageWithVersioning");
 
-        Assert.Contains("'audit'", policy.GetProperty("name").GetString(), StringComparison.Ordinal);
-        Assert.Equal("[parameters('auditImmutabilityDays')]", policy.GetProperty("properties").GetProperty("immutabilityPeriodSinceCreationInDays").GetString());
+        Assert.True(worm.GetProperty("enabled").GetBoolean());
+        var policy = worm.GetProperty("immutabilityPolicy");
+        Assert.Equal("[parameters('immutabilityDays')]", policy.GetProperty("immutabilityPeriodSinceCreationInDays").GetString());
+        Assert.Equal("[if(parameters('lockImmutability'), 'Locked', 'Unlocked')]", policy.GetProperty("state").GetString());
+        Assert.False(policy.GetProperty("allowProtectedAppendWrites").GetBoolean());
+        Assert.Contains(Template.OfType("Microsoft.Storage/storageAccounts/blobServices"), s => s.TryGetProperty("properties", out var p) && p.TryGetProperty("isVersioningEnabled", out var v) && v.GetBoolean());
+        Assert.Contains(Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"), c => c.GetProperty("name").GetString()!.Contains("'audit'", StringComparison.Ordinal));
+
+        var main = Template.Root.GetProperty("parameters").GetProperty("lockAuditImmutability");
+        Assert.False(main.GetProperty("defaultValue").GetBoolean());
+        Assert.Empty(Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"));
     }
+
+    [Fact]
+    public void The_code_and_host_keys_live_in_an_account_apart_from_the_data_and_data_roles_are_scoped_per_table_and_container()
+    {
+        Assert.Equal(3, StorageAccounts().Count());
+        var site = Assert.Single(Template.OfType("Microsoft.Web/sites"));
+        var settings = site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+        Assert.Equal("[parameters('hostBlobEndpoint')]", settings["AzureWebJobsStorage__blobServiceUri"]);
+        Assert.Equal("[parameters('blobEndpoint')]", settings["ComplianceStorage__blobServiceUri"]);
+        Assert.Equal("[parameters('auditBlobEndpoint')]", settings["AuditStorage__blobServiceUri"]);
+        Assert.Equal("true", settings["Storage__ProvisionedByDeployment"]);
+        var deployment = site.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("deployment").GetProperty("storage").GetProperty("value").GetString();
+        Assert.Equal("[format('{0}deployments', parameters('hostBlobEndpoint'))]", deployment);
+
+        var assignments = Template.OfType("Microsoft.Authorization/roleAssignments").ToDictionary(a => a.GetProperty("copy").GetProperty("name").GetString()!);
+        Assert.Contains("Microsoft.Storage/storageAccounts/tableServices/tables", assignments["onTables"].GetProperty("scope").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Storage/storageAccounts/blobServices/containers", assignments["onContainers"].GetProperty("scope").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Storage/storageAccounts/blobServices/containers", assignments["onAudit"].GetProperty("scope").GetString(), StringComparison.Ordinal);
+        Assert.Contains("storageBlobDelegator", assignments["onDataAccountDelegation"].GetProperty("properties").GetProperty("roleDefinitionId").GetString(), StringComparison.Ordinal);
+        Assert.Contains("hostStorageAccountName", assignments["onHostStorage"].GetProperty("scope").GetString(), StringComparison.Ordinal);
+
+        // Bicep creates every table the code uses, since the app can no longer create one.
+        var storageModule = Assert.Single(Template.OfType("Microsoft.Resources/deployments"), d => d.GetProperty("name").GetString() == "storage");
+        var tables = storageModule.GetProperty("properties").GetProperty("template").GetProperty("variables").GetProperty("tableNames").EnumerateArray().Select(n => n.GetString()!);
+        var inCode = typeof(Compliance.Infrastructure.Storage.TableNames).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.Equal(inCode.Order(StringComparer.Ordinal), tables.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Each_provider_has_a_responses_queue_of_its_own_and_its_principal_may_send_there_and_read_its_own_subscription_only()
+    {
+        var queue = Assert.Single(Template.OfType("Microsoft.ServiceBus/namespaces/queues"));
+        Assert.Equal("[format('{0}/{1}', parameters('namespaceName'), format('provider-responses-{0}', parameters('providerIds')[copyIndex()]))]", queue.GetProperty("name").GetString());
+
+        var assignments = Template.OfType("Microsoft.Authorization/roleAssignments").ToDictionary(a => a.GetProperty("copy").GetProperty("name").GetString()!);
+        var sends = assignments["providerSends"];
+        Assert.Contains("Microsoft.ServiceBus/namespaces/queues", sends.GetProperty("scope").GetString(), StringComparison.Ordinal);
+        Assert.Contains("serviceBusDataSender", sends.GetProperty("properties").GetProperty("roleDefinitionId").GetString(), StringComparison.Ordinal);
+        Assert.Contains("parameters('providerPrincipals')", sends.GetProperty("properties").GetProperty("principalId").GetString(), StringComparison.Ordinal);
+        var reads = assignments["providerReads"];
+        Assert.Contains("Microsoft.ServiceBus/namespaces/topics/subscriptions", reads.GetProperty("scope").GetString(), StringComparison.Ordinal);
+        Assert.Contains("serviceBusDataReceiver", reads.GetProperty("properties").GetProperty("roleDefinitionId").GetString(), StringComparison.Ordinal);
+        var app = assignments["onQueues"];
+        Assert.Contains("Microsoft.ServiceBus/namespaces/queues", app.GetProperty("scope").GetString(), StringComparison.Ordinal);
+        Assert.Contains("serviceBusDataReceiver", app.GetProperty("properties").GetProperty("roleDefinitionId").GetString(), StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<JsonElement> StorageAccounts() =>
+        Template.OfType("Microsoft.Storage/storageAccounts").Where(r => r.TryGetProperty("properties", out _));
 
     [Fact]
     public void The_app_runs_on_Flex_Consumption_with_identity_authenticated_deployment_storage()
@@ -146,9 +217,12 @@ public sealed class TemplateTests
     [Fact]
     public void Key_based_access_is_disabled_on_storage_service_bus_and_monitoring()
     {
-        var storage = Assert.Single(Template.OfType("Microsoft.Storage/storageAccounts"), r => r.TryGetProperty("properties", out _));
-        Assert.False(storage.GetProperty("properties").GetProperty("allowSharedKeyAccess").GetBoolean());
-        Assert.False(storage.GetProperty("properties").GetProperty("allowBlobPublicAccess").GetBoolean());
+        Assert.Equal(3, StorageAccounts().Count());
+        Assert.All(StorageAccounts(), storage =>
+        {
+            Assert.False(storage.GetProperty("properties").GetProperty("allowSharedKeyAccess").GetBoolean());
+            Assert.False(storage.GetProperty("properties").GetProperty("allowBlobPublicAccess").GetBoolean());
+        });
 
         var serviceBus = Assert.Single(Template.OfType("Microsoft.ServiceBus/namespaces"), r => r.TryGetProperty("properties", out _));
         Assert.True(serviceBus.GetProperty("properties").GetProperty("disableLocalAuth").GetBoolean());

@@ -8,9 +8,9 @@ using Compliance.Problems;
 namespace Compliance.Application;
 
 /// <summary>A provider's response received as a message rather than over HTTP.</summary>
-/// <param name="Authorization">The bearer token, as the HTTP Authorization header would carry it.</param>
+/// <param name="ProviderId">The provider whose own queue the message came from: only it may send there.</param>
 /// <param name="EnqueuedAt">When the broker accepted the message: the provider's time of sending, which a backlog must not make late.</param>
-public sealed record InboundResponse(string MessageId, string? Authorization, byte[] Body, DateTimeOffset? EnqueuedAt = null);
+public sealed record InboundResponse(string MessageId, string ProviderId, byte[] Body, DateTimeOffset? EnqueuedAt = null);
 
 public abstract record InboundOutcome
 {
@@ -24,15 +24,19 @@ public abstract record InboundOutcome
 }
 
 /// <summary>
-/// Applies acknowledgements, confirmations and objections that arrive on the provider-responses
-/// queue with the HTTP API's rules: the same bearer token check, the caller-scoped idempotency key
-/// (the MessageId) and the same order service, so a provider can only answer its own orders.
+/// Applies acknowledgements, confirmations and objections that arrive on a provider's own responses
+/// queue with the HTTP API's rules: the caller is the provider the queue belongs to (the broker let
+/// no one else send there), the idempotency key is the MessageId in that provider's scope, and the
+/// same order service answers, so a provider can only answer its own orders.
 /// </summary>
-public sealed class ProviderResponseHandler(ICallerAuthenticator authenticator, IIdempotencyStore idempotency, OrderService orders)
+public sealed class ProviderResponseHandler(IIdempotencyStore idempotency, OrderService orders)
 {
     public const string Unauthorized = "unauthorized";
     public const string InvalidMessage = "invalid_message";
     public const string Rejected = "rejected";
+
+    /// <summary>The subject recorded for answers that came by queue rather than with a person's token.</summary>
+    public const string QueueSubject = "responses-queue";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -42,17 +46,7 @@ public sealed class ProviderResponseHandler(ICallerAuthenticator authenticator, 
 
     public async Task<InboundOutcome> HandleAsync(InboundResponse message, CancellationToken cancellationToken)
     {
-        Caller caller;
-        try
-        {
-            caller = await authenticator.AuthenticateAsync(message.Authorization, cancellationToken);
-            caller.RequireRole(Role.Provider);
-        }
-        catch (ComplianceProblem problem)
-        {
-            return new InboundOutcome.Refused(Unauthorized, problem.Detail);
-        }
-
+        var caller = new Caller(Role.Provider, QueueSubject, message.ProviderId);
         if (string.IsNullOrEmpty(message.MessageId) || message.MessageId.Length > 128)
         {
             return new InboundOutcome.Refused(InvalidMessage, "MessageId must be set (1-128 characters); it is the idempotency key.");

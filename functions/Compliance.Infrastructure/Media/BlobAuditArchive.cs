@@ -9,7 +9,8 @@ namespace Compliance.Infrastructure.Media;
 /// The audit container: writes only if the blob does not exist (If-None-Match: *). In Azure the
 /// container also has a time-based immutability policy, so not even the app can change an export.
 /// </summary>
-public sealed class BlobAuditArchive(BlobServiceClient service, string containerName) : IAuditArchive
+/// <param name="createContainer">False where the deployment created the container and the app's role, scoped to it, could not.</param>
+public sealed class BlobAuditArchive(BlobServiceClient service, string containerName, bool createContainer = true) : IAuditArchive
 {
     public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken)
     {
@@ -27,7 +28,11 @@ public sealed class BlobAuditArchive(BlobServiceClient service, string container
     public async Task<bool> TryWriteAsync(string name, byte[] content, CancellationToken cancellationToken)
     {
         var container = service.GetBlobContainerClient(containerName);
-        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        if (createContainer)
+        {
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+
         try
         {
             await container.GetBlobClient(name).UploadAsync(

@@ -12,9 +12,9 @@ namespace Compliance.Infrastructure.Media;
 /// The media containers. Upload URLs are write-only SAS for one blob: signed with the account key
 /// locally (Azurite), and as user-delegation SAS in Azure, where shared keys are disabled.
 /// </summary>
-public sealed class BlobMediaStorage(BlobServiceClient service, MediaContainers containers, TimeProvider time) : IMediaBlobs
+public sealed class BlobMediaStorage(BlobServiceClient service, MediaContainers containers, StorageOptions options, TimeProvider time) : IMediaBlobs
 {
-    private readonly SetupStep _created = new(() => Task.WhenAll(
+    private readonly SetupStep _created = new(() => options.ProvisionedByDeployment ? Task.CompletedTask : Task.WhenAll(
         service.GetBlobContainerClient(containers.Incoming).CreateIfNotExistsAsync(),
         service.GetBlobContainerClient(containers.Quarantine).CreateIfNotExistsAsync()));
 

@@ -11,7 +11,21 @@ public sealed class MessagingOptions
 
     public string EventsTopic { get; set; } = "order-events";
 
+    /// <summary>The prefix of each provider's own responses queue, <see cref="ResponsesQueueOf"/>.</summary>
     public string ResponsesQueue { get; set; } = "provider-responses";
+
+    /// <summary>
+    /// Providers with a responses queue and an events subscription of their own (comma-separated, as
+    /// Bicep's providerIds). The queue a message arrives on says which provider sent it: only that
+    /// provider's identity may send there, so no token travels inside a message.
+    /// </summary>
+    public string Providers { get; set; } = string.Empty;
+
+    public IReadOnlyList<string> ProviderIds => Providers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public string ResponsesQueueOf(string providerId) => $"{ResponsesQueue}-{providerId}";
+
+    public string EventsSubscriptionOf(string providerId) => $"{EventsTopic}/Subscriptions/{providerId}";
 
     public int MaxConcurrentCalls { get; set; } = 4;
 }

@@ -6,9 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Compliance.Infrastructure.Messaging;
 
 /// <summary>
-/// Consumes the provider-responses queue with a ServiceBusProcessor (no Service Bus trigger
-/// extension is available to the worker). Refused messages are dead-lettered with a reason, never
-/// retried; failures on our side are abandoned for redelivery up to the queue's MaxDeliveryCount.
+/// Consumes each provider's responses queue with a ServiceBusProcessor of its own (no Service Bus
+/// trigger extension is available to the worker). The queue names the sender: only that provider's
+/// identity may send to it, so messages carry no token. Refused messages are dead-lettered with a
+/// reason, never retried; failures on our side are abandoned for redelivery up to the queue's
+/// MaxDeliveryCount.
 /// </summary>
 public sealed partial class ProviderResponseListener(
     ServiceBusConnection connection,
@@ -16,10 +18,8 @@ public sealed partial class ProviderResponseListener(
     ProviderResponseHandler handler,
     ILogger<ProviderResponseListener> logger) : IHostedService, IAsyncDisposable
 {
-    public const string AuthorizationProperty = "authorization";
-
     private ServiceBusClient? _client;
-    private ServiceBusProcessor? _processor;
+    private List<ServiceBusProcessor> _processors = [];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -29,26 +29,30 @@ public sealed partial class ProviderResponseListener(
         }
 
         _client = connection.CreateClient();
-        _processor = _client.CreateProcessor(options.ResponsesQueue, new ServiceBusProcessorOptions
+        foreach (var providerId in options.ProviderIds)
         {
-            AutoCompleteMessages = false,
-            MaxConcurrentCalls = options.MaxConcurrentCalls,
-        });
-        _processor.ProcessMessageAsync += OnMessageAsync;
-        _processor.ProcessErrorAsync += args =>
-        {
-            LogError(logger, args.ErrorSource.ToString(), args.Exception.GetType().Name);
-            return Task.CompletedTask;
-        };
-        await _processor.StartProcessingAsync(cancellationToken);
+            var processor = _client.CreateProcessor(options.ResponsesQueueOf(providerId), new ServiceBusProcessorOptions
+            {
+                AutoCompleteMessages = false,
+                MaxConcurrentCalls = options.MaxConcurrentCalls,
+            });
+            processor.ProcessMessageAsync += args => OnMessageAsync(providerId, args);
+            processor.ProcessErrorAsync += args =>
+            {
+                LogError(logger, args.ErrorSource.ToString(), args.Exception.GetType().Name);
+                return Task.CompletedTask;
+            };
+            _processors.Add(processor);
+            await processor.StartProcessingAsync(cancellationToken);
+        }
     }
 
     /// <summary>Stops and closes the links while the broker is still reachable (closing drains them).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_processor is not null)
+        foreach (var processor in _processors)
         {
-            await _processor.StopProcessingAsync(cancellationToken);
+            await processor.StopProcessingAsync(cancellationToken);
         }
 
         await DisposeAsync();
@@ -56,8 +60,7 @@ public sealed partial class ProviderResponseListener(
 
     public async ValueTask DisposeAsync()
     {
-        var processor = Interlocked.Exchange(ref _processor, null);
-        if (processor is not null)
+        foreach (var processor in Interlocked.Exchange(ref _processors, []))
         {
             await processor.DisposeAsync();
         }
@@ -69,11 +72,10 @@ public sealed partial class ProviderResponseListener(
         }
     }
 
-    private async Task OnMessageAsync(ProcessMessageEventArgs args)
+    private async Task OnMessageAsync(string providerId, ProcessMessageEventArgs args)
     {
         var message = args.Message;
-        var authorization = message.ApplicationProperties.TryGetValue(AuthorizationProperty, out var value) ? value as string : null;
-        var outcome = await handler.HandleAsync(new InboundResponse(message.MessageId, authorization, message.Body.ToArray(), message.EnqueuedTime == default ? null : message.EnqueuedTime), args.CancellationToken);
+        var outcome = await handler.HandleAsync(new InboundResponse(message.MessageId, providerId, message.Body.ToArray(), message.EnqueuedTime == default ? null : message.EnqueuedTime), args.CancellationToken);
         switch (outcome)
         {
             case InboundOutcome.Done:

@@ -75,6 +75,11 @@ public sealed class ComplianceTables(TableServiceClient service, StorageOptions 
     private async Task<TableClient> CreateAsync(string fullName, CancellationToken cancellationToken)
     {
         var table = service.GetTableClient(fullName);
+        if (options.ProvisionedByDeployment)
+        {
+            return table;
+        }
+
         try
         {
             await table.CreateIfNotExistsAsync(cancellationToken);

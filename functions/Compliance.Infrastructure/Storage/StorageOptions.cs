@@ -8,6 +8,12 @@ public sealed class StorageOptions
     /// <summary>Alphanumeric prefix for every table name.</summary>
     public string TablePrefix { get; set; } = string.Empty;
 
+    /// <summary>
+    /// True where the deployment creates every table and container (Bicep) and the app's roles are
+    /// scoped to each of them: the app then never tries to create one, which those roles would refuse.
+    /// </summary>
+    public bool ProvisionedByDeployment { get; set; }
+
     /// <summary>How far back the first sweep looks for deadlines when it has no watermark yet.</summary>
     public TimeSpan SweepLookback { get; set; } = TimeSpan.FromDays(2);
 
