@@ -138,6 +138,55 @@ public sealed class AuditLogTests
         Assert.Equal("INVALID: the latest checkpoint is missing from the log, while the archive holds one of size 2", said.Trim());
     }
 
+    [Fact]
+    public async Task A_stored_subtree_that_proofs_are_served_from_is_checked_against_the_leaves()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        await LoggedOrderAsync(host);
+        var log = new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "AuditLog");
+        var node = (await log.GetEntityAsync<TableEntity>("log", "node|01|000000000000")).Value;
+        var (left, right) = (Convert.FromHexString(await LeafHashAsync(log, 0)), Convert.FromHexString(await LeafHashAsync(log, 1)));
+        Assert.Equal(Convert.ToHexStringLower(MerkleTree.NodeHash(left, right)), node.GetString("Hash"));
+
+        await log.UpdateEntityAsync(new TableEntity("log", node.RowKey) { ["Hash"] = new string('0', 64) }, ETag.All, TableUpdateMode.Merge);
+        var (exit, said) = await VerifyAsync(host);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("INVALID: stored subtree at level 1, index 0: it does not follow from the log's leaves", said.Trim());
+    }
+
+    [Fact]
+    public async Task The_sequencer_finds_pending_leaves_by_key_and_removes_each_once_logged()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        var provider = await host.RegisterProviderAsync();
+        var order = (await host.IssueAsync(provider)).GetProperty("orderId").GetString()!;
+        Assert.Equal(200, (await host.PostAsync($"/api/v1/orders/{order}/acknowledgement", host.Provider(provider), null)).Status);
+        var orders = Orders(host);
+        Assert.Equal([$"audit-pending|{order}|000001", $"audit-pending|{order}|000002"], await PendingKeysAsync(orders, provider));
+
+        Assert.Equal(2, (await host.Services.GetRequiredService<AuditLogService>().SequenceAndCheckpointAsync(CancellationToken.None))!.TreeSize);
+
+        Assert.Empty(await PendingKeysAsync(orders, provider));
+        var inclusion = (await host.GetAsync($"/api/v1/audit/proofs/inclusion?orderId={order}&sequence=2", host.Regulator)).Json;
+        Assert.Equal(1, inclusion.GetProperty("leafIndex").GetInt64());
+        Assert.Equal(2, inclusion.GetProperty("treeSize").GetInt64());
+    }
+
+    private static async Task<List<string>> PendingKeysAsync(TableClient orders, string provider)
+    {
+        var keys = new List<string>();
+        await foreach (var row in orders.QueryAsync<TableEntity>(e => e.PartitionKey == provider && e.RowKey.CompareTo("audit-pending|") >= 0 && e.RowKey.CompareTo("audit-pending}") < 0))
+        {
+            keys.Add(row.RowKey);
+        }
+
+        return keys;
+    }
+
+    private static async Task<string> LeafHashAsync(TableClient log, long index) =>
+        (await log.GetEntityAsync<TableEntity>("log", $"leaf|{index:D12}")).Value.GetString("LeafHash");
+
     /// <summary>An order issued and acknowledged, its two leaves sequenced and signed.</summary>
     private static async Task<(string Provider, string Order)> LoggedOrderAsync(ComplianceHost host)
     {

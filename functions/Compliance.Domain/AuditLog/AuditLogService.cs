@@ -31,16 +31,16 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
             await log.AppendAsync(pending.OrderBy(p => p.At).ThenBy(p => p.Leaf.OrderId, StringComparer.Ordinal).ThenBy(p => p.Leaf.Sequence).ToList(), cancellationToken);
         }
 
-        var leaves = await log.LeavesAsync(cancellationToken);
+        var size = await log.CompleteNodesAsync(cancellationToken);
         var latest = await log.LatestCheckpointAsync(cancellationToken);
-        if (leaves.Count == 0 || latest?.TreeSize == leaves.Count)
+        if (size == 0 || latest?.TreeSize == size)
         {
             return latest;
         }
 
         var now = time.ReceiptTime();
-        var root = Hex(MerkleTree.Root(Hashes(leaves, leaves.Count)));
-        var checkpoint = new SignedCheckpoint(leaves.Count, root, now, signer.KeyId, Convert.ToBase64String(signer.Sign(SignedCheckpoint.Body(leaves.Count, root, now))));
+        var root = Hex(await FromNodesAsync(source => MerkleTree.Root(source, size), cancellationToken));
+        var checkpoint = new SignedCheckpoint(size, root, now, signer.KeyId, Convert.ToBase64String(signer.Sign(SignedCheckpoint.Body(size, root, now))));
         // The archive is the record: a sequencer that lost the race to archive this size keeps the winner's.
         var name = ArchiveName(checkpoint.TreeSize);
         if (!await archive.TryWriteAsync(name, JsonSerializer.SerializeToUtf8Bytes(checkpoint), cancellationToken))
@@ -62,32 +62,32 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
     public async Task<InclusionProof> InclusionAsync(Caller caller, string orderId, int sequence, long? treeSize, CancellationToken cancellationToken)
     {
         caller.RequireRole(Role.Regulator, Role.Commission);
-        var leaves = await log.LeavesAsync(cancellationToken);
-        var size = treeSize ?? (await log.LatestCheckpointAsync(cancellationToken))?.TreeSize ?? leaves.Count;
-        var leaf = leaves.FirstOrDefault(l => l.Leaf.OrderId == orderId && l.Leaf.Sequence == sequence);
+        var logged = await log.TreeSizeAsync(cancellationToken);
+        var size = treeSize ?? (await log.LatestCheckpointAsync(cancellationToken))?.TreeSize ?? logged;
+        var leaf = await log.FindAsync(orderId, sequence, cancellationToken);
         if (leaf is null || leaf.Index >= size)
         {
             throw ComplianceProblem.NotFound($"A logged entry {sequence} of order {orderId} within a tree of size {size}");
         }
 
-        RequireSize(size, leaves.Count);
-        var hashes = Hashes(leaves, size);
-        return new InclusionProof(leaf.Index, size, leaf.LeafHash, Hex(MerkleTree.Root(hashes)), MerkleTree.InclusionProof(hashes, leaf.Index, size).Select(Hex).ToList());
+        RequireSize(size, logged);
+        var (root, proof) = await FromNodesAsync(source => (MerkleTree.Root(source, size), MerkleTree.InclusionProof(source, leaf.Index, size)), cancellationToken);
+        return new InclusionProof(leaf.Index, size, leaf.LeafHash, Hex(root), proof.Select(Hex).ToList());
     }
 
     /// <summary>That the tree of size <paramref name="from"/> is a prefix of the tree of size <paramref name="to"/>: nothing logged was changed since.</summary>
     public async Task<ConsistencyProof> ConsistencyAsync(Caller caller, long from, long to, CancellationToken cancellationToken)
     {
         caller.RequireRole(Role.Regulator, Role.Commission);
-        var leaves = await log.LeavesAsync(cancellationToken);
         if (from < 1 || from > to)
         {
             throw new ComplianceProblem(ProblemKind.InvalidQuery, "from must be at least 1 and at most to.");
         }
 
-        RequireSize(to, leaves.Count);
-        var hashes = Hashes(leaves, to);
-        return new ConsistencyProof(from, to, Hex(MerkleTree.Root(hashes.Take((int)from).ToList())), Hex(MerkleTree.Root(hashes)), MerkleTree.ConsistencyProof(hashes, from, to).Select(Hex).ToList());
+        RequireSize(to, await log.TreeSizeAsync(cancellationToken));
+        var (fromRoot, toRoot, proof) = await FromNodesAsync(
+            source => (MerkleTree.Root(source, from), MerkleTree.Root(source, to), MerkleTree.ConsistencyProof(source, from, to)), cancellationToken);
+        return new ConsistencyProof(from, to, Hex(fromRoot), Hex(toRoot), proof.Select(Hex).ToList());
     }
 
     /// <summary>
@@ -140,6 +140,16 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
             }
 
             hashes.Add(Convert.FromHexString(leaf.LeafHash));
+        }
+
+        // The stored subtrees that roots and proofs are served from must follow from the leaves.
+        var recomputed = MerkleNodes.Extend(0, hashes.Count, node => hashes[(int)node.Index]).ToDictionary(n => n.Node, n => Hex(n.Hash));
+        foreach (var (node, hash) in (await log.StoredNodesAsync(cancellationToken)).OrderBy(n => n.Node.Level).ThenBy(n => n.Node.Index))
+        {
+            if (!recomputed.TryGetValue(node, out var expected) || expected != hash)
+            {
+                return Fail(0, $"stored subtree at level {node.Level}, index {node.Index}: it does not follow from the log's leaves");
+            }
         }
 
         // Every archived checkpoint still holds over the log's prefix of its size: the log only ever grew.
@@ -232,16 +242,20 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
 
     private static string ArchiveName(long treeSize) => $"{CheckpointPrefix}{treeSize:D12}.json";
 
-    private static void RequireSize(long size, int logged)
+    /// <summary>Runs a root or proof computation over the stored subtrees, reading just the ones it needs.</summary>
+    private async Task<T> FromNodesAsync<T>(Func<MerkleTree.SubtreeSource, T> compute, CancellationToken cancellationToken)
+    {
+        var nodes = await log.NodesAsync(MerkleNodes.Needed(node => compute(MerkleNodes.Source(node))), cancellationToken);
+        return compute(MerkleNodes.Source(node => nodes[node]));
+    }
+
+    private static void RequireSize(long size, long logged)
     {
         if (size < 1 || size > logged)
         {
             throw new ComplianceProblem(ProblemKind.InvalidQuery, $"treeSize must be between 1 and {logged}.");
         }
     }
-
-    private static List<byte[]> Hashes(IReadOnlyList<LoggedLeaf> leaves, long size) =>
-        leaves.Take((int)size).Select(l => Convert.FromHexString(l.LeafHash)).ToList();
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }

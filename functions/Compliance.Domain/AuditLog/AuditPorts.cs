@@ -17,8 +17,23 @@ public interface IAuditLog
     /// <summary>Appends leaves not in the log yet (a leaf already there is skipped); returns the log's size.</summary>
     Task<long> AppendAsync(IReadOnlyList<PendingLeaf> leaves, CancellationToken cancellationToken);
 
-    /// <summary>Every leaf in log order.</summary>
+    /// <summary>Every leaf in log order (the verifier's full read).</summary>
     Task<IReadOnlyList<LoggedLeaf>> LeavesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The leaf of an order's history entry, once the log holds it.</summary>
+    Task<LoggedLeaf?> FindAsync(string orderId, int sequence, CancellationToken cancellationToken);
+
+    /// <summary>Stores the complete subtrees of every leaf placed so far; returns the tree size they cover.</summary>
+    Task<long> CompleteNodesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The tree size the stored subtrees cover: the largest tree a root or proof can be served for.</summary>
+    Task<long> TreeSizeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stored subtree hashes (level 0: the leaf hashes); every one asked for must exist.</summary>
+    Task<IReadOnlyDictionary<MerkleNode, byte[]>> NodesAsync(IReadOnlySet<MerkleNode> nodes, CancellationToken cancellationToken);
+
+    /// <summary>Every stored subtree above the leaves, as stored (hex), for the verifier.</summary>
+    Task<IReadOnlyList<(MerkleNode Node, string Hash)>> StoredNodesAsync(CancellationToken cancellationToken);
 
     Task<SignedCheckpoint?> LatestCheckpointAsync(CancellationToken cancellationToken);
 

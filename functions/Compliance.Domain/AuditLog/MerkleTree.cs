@@ -5,9 +5,10 @@ namespace Compliance.AuditLog;
 
 /// <summary>
 /// RFC 6962 / RFC 9162 Merkle tree hashing over SHA-256: leaves are hashed with a 0x00 prefix,
-/// interior nodes with 0x01, so no leaf can pass for a node. Proofs are built from the list of
-/// leaf hashes (the log here holds thousands of entries, not billions) and verified with the
-/// RFC 9162 §2.1.3.2 and §2.1.4.2 algorithms. No maintained .NET library implements these with
+/// interior nodes with 0x01, so no leaf can pass for a node. Proofs are built over any source of
+/// subtree hashes: the list of leaf hashes (tests, the verifier) or the stored complete subtrees of
+/// <see cref="MerkleNodes"/> (the service, O(log n) reads), and verified with the RFC 9162 §2.1.3.2
+/// and §2.1.4.2 algorithms. No maintained .NET library implements these with
 /// the RFC's exact proof shapes, which auditors check against other tools, so they are written here.
 /// </summary>
 public static class MerkleTree
@@ -32,22 +33,30 @@ public static class MerkleTree
         return SHA256.HashData(buffer);
     }
 
+    /// <summary>MTH(D[start:start+n]): the hash of <c>n</c> consecutive leaves from <c>start</c>.</summary>
+    public delegate byte[] SubtreeSource(long start, long n);
+
     /// <summary>MTH(D[n]) of RFC 9162 §2.1.1, over leaf hashes.</summary>
-    public static byte[] Root(IReadOnlyList<byte[]> leaves) => leaves.Count == 0 ? EmptyRoot() : Subtree(leaves, 0, leaves.Count);
+    public static byte[] Root(IReadOnlyList<byte[]> leaves) => Root(Over(leaves), leaves.Count);
+
+    public static byte[] Root(SubtreeSource subtree, long size) => size == 0 ? EmptyRoot() : subtree(0, size);
 
     /// <summary>PATH(m, D[n]) of RFC 9162 §2.1.3.1.</summary>
-    public static IReadOnlyList<byte[]> InclusionProof(IReadOnlyList<byte[]> leaves, long index, long size)
+    public static IReadOnlyList<byte[]> InclusionProof(IReadOnlyList<byte[]> leaves, long index, long size) =>
+        size > leaves.Count ? throw new ArgumentOutOfRangeException(nameof(size), $"leaf {index} is not in a tree of size {size}") : InclusionProof(Over(leaves), index, size);
+
+    public static IReadOnlyList<byte[]> InclusionProof(SubtreeSource subtree, long index, long size)
     {
-        if (index < 0 || index >= size || size > leaves.Count)
+        if (index < 0 || index >= size)
         {
             throw new ArgumentOutOfRangeException(nameof(index), $"leaf {index} is not in a tree of size {size}");
         }
 
         var proof = new List<byte[]>();
-        Path((int)index, 0, (int)size);
+        Path(index, 0, size);
         return proof;
 
-        void Path(int m, int start, int n)
+        void Path(long m, long start, long n)
         {
             if (n == 1)
             {
@@ -58,20 +67,23 @@ public static class MerkleTree
             if (m < k)
             {
                 Path(m, start, k);
-                proof.Add(Subtree(leaves, start + k, n - k));
+                proof.Add(subtree(start + k, n - k));
             }
             else
             {
                 Path(m - k, start + k, n - k);
-                proof.Add(Subtree(leaves, start, k));
+                proof.Add(subtree(start, k));
             }
         }
     }
 
     /// <summary>PROOF(m, D[n]) of RFC 9162 §2.1.4.1: that the tree of size <paramref name="size1"/> is a prefix of the one of size <paramref name="size2"/>.</summary>
-    public static IReadOnlyList<byte[]> ConsistencyProof(IReadOnlyList<byte[]> leaves, long size1, long size2)
+    public static IReadOnlyList<byte[]> ConsistencyProof(IReadOnlyList<byte[]> leaves, long size1, long size2) =>
+        size2 > leaves.Count ? throw new ArgumentOutOfRangeException(nameof(size2), $"no consistency proof from {size1} to {size2}") : ConsistencyProof(Over(leaves), size1, size2);
+
+    public static IReadOnlyList<byte[]> ConsistencyProof(SubtreeSource subtree, long size1, long size2)
     {
-        if (size1 <= 0 || size1 > size2 || size2 > leaves.Count)
+        if (size1 <= 0 || size1 > size2)
         {
             throw new ArgumentOutOfRangeException(nameof(size1), $"no consistency proof from {size1} to {size2}");
         }
@@ -79,18 +91,18 @@ public static class MerkleTree
         var proof = new List<byte[]>();
         if (size1 < size2)
         {
-            SubProof((int)size1, 0, (int)size2, true);
+            SubProof(size1, 0, size2, true);
         }
 
         return proof;
 
-        void SubProof(int m, int start, int n, bool complete)
+        void SubProof(long m, long start, long n, bool complete)
         {
             if (m == n)
             {
                 if (!complete)
                 {
-                    proof.Add(Subtree(leaves, start, n));
+                    proof.Add(subtree(start, n));
                 }
 
                 return;
@@ -100,12 +112,12 @@ public static class MerkleTree
             if (m <= k)
             {
                 SubProof(m, start, k, complete);
-                proof.Add(Subtree(leaves, start + k, n - k));
+                proof.Add(subtree(start + k, n - k));
             }
             else
             {
                 SubProof(m - k, start + k, n - k, false);
-                proof.Add(Subtree(leaves, start, k));
+                proof.Add(subtree(start, k));
             }
         }
     }
@@ -217,7 +229,9 @@ public static class MerkleTree
     }
 
     /// <summary>The largest power of two smaller than <paramref name="n"/> (n ≥ 2).</summary>
-    private static int SplitPoint(int n) => 1 << (31 - BitOperations.LeadingZeroCount((uint)(n - 1)));
+    internal static long SplitPoint(long n) => 1L << (63 - BitOperations.LeadingZeroCount((ulong)(n - 1)));
+
+    private static SubtreeSource Over(IReadOnlyList<byte[]> leaves) => (start, n) => Subtree(leaves, (int)start, (int)n);
 
     private static byte[] Subtree(IReadOnlyList<byte[]> leaves, int start, int n)
     {
@@ -226,7 +240,7 @@ public static class MerkleTree
             return leaves[start];
         }
 
-        var k = SplitPoint(n);
+        var k = (int)SplitPoint(n);
         return NodeHash(Subtree(leaves, start, k), Subtree(leaves, start + k, n - k));
     }
 }

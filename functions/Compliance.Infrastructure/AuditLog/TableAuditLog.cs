@@ -10,20 +10,25 @@ namespace Compliance.Infrastructure.AuditLog;
 /// The log in one partition of its own table: "leaf|{index}" rows, a "src|{order}|{entry}" row per
 /// leaf naming its place (so a leaf is never appended twice), and a "head" row holding the size,
 /// all written in one transaction guarded by the head's ETag: of two sequencers, one wins and the
-/// other finds the leaves placed. Pending leaves are the "audit" rows the order changes wrote.
+/// other finds the leaves placed. Pending leaves are the "audit-pending" rows the order changes
+/// wrote in each provider's partition. Complete subtrees are kept as "node|{level}|{index}" rows,
+/// with a "nodes" row saying up to which size they are complete, so roots and proofs read O(log n).
 /// </summary>
 public sealed class TableAuditLog(ComplianceTables tables) : IAuditLog
 {
     private const string Partition = "log";
     private const string Head = "head";
+    private const string NodesHead = "nodes";
     private const string Checkpoint = "checkpoint";
     private const int LeavesPerTransaction = 49; // two rows each, plus the head: within Azure's 100
 
+    /// <summary>Leaves whose subtrees are stored per round, so a long backlog is built in bounded memory.</summary>
+    private const int NodeBatchLeaves = 4096;
+
     public async Task<IReadOnlyList<PendingLeaf>> PendingAsync(CancellationToken cancellationToken)
     {
-        var orders = await tables.GetAsync(TableNames.Orders, cancellationToken);
         var pending = new List<PendingLeaf>();
-        await foreach (var row in orders.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Kind eq {OrderEntities.AuditKind} and Sequenced eq {false}"), cancellationToken: cancellationToken))
+        await foreach (var row in tables.InProviderPartitionsAsync(OrderEntities.PendingLeafPrefix, cancellationToken))
         {
             pending.Add(new PendingLeaf(
                 new AuditLeaf(row.PartitionKey, row.GetString("OrderId"), row.GetInt32("Sequence") ?? 0, row.GetString("EntryHash"), row.GetString("StateHash")),
@@ -94,10 +99,7 @@ public sealed class TableAuditLog(ComplianceTables tables) : IAuditLog
         var leaves = new List<LoggedLeaf>();
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {"leaf|"} and RowKey lt {"leaf|~"}"), cancellationToken: cancellationToken))
         {
-            leaves.Add(new LoggedLeaf(
-                row.GetInt64("Index") ?? 0,
-                new AuditLeaf(row.GetString("ProviderId"), row.GetString("OrderId"), row.GetInt32("Sequence") ?? 0, row.GetString("EntryHash"), row.GetString("StateHash")),
-                row.GetString("LeafHash")));
+            leaves.Add(ToLoggedLeaf(row));
         }
 
         return leaves;
@@ -142,19 +144,155 @@ public sealed class TableAuditLog(ComplianceTables tables) : IAuditLog
         }
     }
 
+    /// <summary>The log holds these leaves now: their pending rows go (a racing sequencer may have removed them first).</summary>
     private async Task MarkSequencedAsync(IEnumerable<PendingLeaf> leaves, CancellationToken cancellationToken)
     {
         var orders = await tables.GetAsync(TableNames.Orders, cancellationToken);
         foreach (var leaf in leaves)
         {
-            var row = new TableEntity(leaf.Leaf.ProviderId, $"{leaf.Leaf.OrderId}|a|{leaf.Leaf.Sequence:D6}") { ["Sequenced"] = true };
-            await orders.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            try
+            {
+                await orders.DeleteEntityAsync(leaf.Leaf.ProviderId, OrderEntities.PendingLeafKey(leaf.Leaf.OrderId, leaf.Leaf.Sequence), ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+            }
         }
     }
 
-    private static string SourceKey(AuditLeaf leaf) => $"src|{leaf.OrderId}|{leaf.Sequence.ToString("D6", CultureInfo.InvariantCulture)}";
+    public async Task<LoggedLeaf?> FindAsync(string orderId, int sequence, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.AuditLog, cancellationToken);
+        var source = await table.GetEntityIfExistsAsync<TableEntity>(Partition, SourceKey(orderId, sequence), cancellationToken: cancellationToken);
+        if (!source.HasValue || source.Value!.GetInt64("Index") is not { } index)
+        {
+            return null;
+        }
 
-    private static TableEntity LeafEntity(long index, AuditLeaf leaf) => new(Partition, $"leaf|{index.ToString("D12", CultureInfo.InvariantCulture)}")
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, LeafKey(index), cancellationToken: cancellationToken);
+        return row.HasValue ? ToLoggedLeaf(row.Value!) : null;
+    }
+
+    public async Task<long> TreeSizeAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.AuditLog, cancellationToken);
+        return await SizeAsync(table, NodesHead, cancellationToken);
+    }
+
+    public async Task<long> CompleteNodesAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.AuditLog, cancellationToken);
+        var logSize = await SizeAsync(table, Head, cancellationToken);
+        var done = await table.GetEntityIfExistsAsync<TableEntity>(Partition, NodesHead, cancellationToken: cancellationToken);
+        var from = done.HasValue ? done.Value!.GetInt64("Size") ?? 0 : 0;
+        var etag = done.HasValue ? done.Value!.ETag : (ETag?)null;
+        while (from < logSize)
+        {
+            var to = Math.Min(logSize, from + NodeBatchLeaves);
+            var oldSize = from;
+            var needed = MerkleNodes.Needed(node => MerkleNodes.Extend(oldSize, to, node));
+            var known = await NodesAsync(needed, cancellationToken);
+            var added = MerkleNodes.Extend(from, to, node => known[node]);
+            foreach (var chunk in added.Chunk(ComplianceTables.MaxBatchOperations))
+            {
+                // Nodes follow from the leaves: a racing sequencer writes the same values.
+                await ComplianceTables.SubmitAsync(table, chunk.Select(n => new TableTransactionAction(TableTransactionActionType.UpsertReplace, NodeEntity(n.Node, n.Hash))).ToList(), cancellationToken);
+            }
+
+            var head = new TableEntity(Partition, NodesHead) { ["Size"] = to };
+            try
+            {
+                etag = etag is { } current
+                    ? (await table.UpdateEntityAsync(head, current, TableUpdateMode.Replace, cancellationToken)).Headers.ETag
+                    : (await table.AddEntityAsync(head, cancellationToken)).Headers.ETag;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another sequencer moved it; carry on from wherever it got to.
+                return await CompleteNodesAsync(cancellationToken);
+            }
+
+            from = to;
+        }
+
+        return from;
+    }
+
+    public async Task<IReadOnlyDictionary<MerkleNode, byte[]>> NodesAsync(IReadOnlySet<MerkleNode> nodes, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.AuditLog, cancellationToken);
+        var found = new Dictionary<MerkleNode, byte[]>();
+
+        // Leaves come as one key range (an extension needs every new one); other nodes by key.
+        var leaves = nodes.Where(n => n.Level == 0).Select(n => n.Index).ToList();
+        if (leaves.Count > 0)
+        {
+            var (first, last) = (leaves.Min(), leaves.Max());
+            var wanted = leaves.ToHashSet();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {LeafKey(first)} and RowKey le {LeafKey(last)}");
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["Index", "LeafHash"], cancellationToken: cancellationToken))
+            {
+                if (row.GetInt64("Index") is { } index && wanted.Contains(index))
+                {
+                    found[new MerkleNode(0, index)] = Convert.FromHexString(row.GetString("LeafHash"));
+                }
+            }
+        }
+
+        var inner = await Task.WhenAll(nodes.Where(n => n.Level > 0).Select(async node =>
+            (node, row: await table.GetEntityIfExistsAsync<TableEntity>(Partition, NodeKey(node), ["Hash"], cancellationToken))));
+        foreach (var (node, row) in inner)
+        {
+            if (row.HasValue)
+            {
+                found[node] = Convert.FromHexString(row.Value!.GetString("Hash"));
+            }
+        }
+
+        var missing = nodes.FirstOrDefault(n => !found.ContainsKey(n));
+        return found.Count == nodes.Count ? found : throw new InvalidOperationException($"The log has no node at level {missing.Level}, index {missing.Index}.");
+    }
+
+    public async Task<IReadOnlyList<(MerkleNode Node, string Hash)>> StoredNodesAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.AuditLog, cancellationToken);
+        var nodes = new List<(MerkleNode, string)>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {"node|"} and RowKey lt {"node}"}"), cancellationToken: cancellationToken))
+        {
+            nodes.Add((new MerkleNode(row.GetInt32("Level") ?? -1, row.GetInt64("Index") ?? -1), row.GetString("Hash")));
+        }
+
+        return nodes;
+    }
+
+    private static async Task<long> SizeAsync(TableClient table, string row, CancellationToken cancellationToken)
+    {
+        var head = await table.GetEntityIfExistsAsync<TableEntity>(Partition, row, ["Size"], cancellationToken);
+        return head.HasValue ? head.Value!.GetInt64("Size") ?? 0 : 0;
+    }
+
+    private static string LeafKey(long index) => $"leaf|{index.ToString("D12", CultureInfo.InvariantCulture)}";
+
+    private static string NodeKey(MerkleNode node) =>
+        $"node|{node.Level.ToString("D2", CultureInfo.InvariantCulture)}|{node.Index.ToString("D12", CultureInfo.InvariantCulture)}";
+
+    private static TableEntity NodeEntity(MerkleNode node, byte[] hash) => new(Partition, NodeKey(node))
+    {
+        ["Level"] = node.Level,
+        ["Index"] = node.Index,
+        ["Hash"] = Convert.ToHexStringLower(hash),
+    };
+
+    private static LoggedLeaf ToLoggedLeaf(TableEntity row) => new(
+        row.GetInt64("Index") ?? 0,
+        new AuditLeaf(row.GetString("ProviderId"), row.GetString("OrderId"), row.GetInt32("Sequence") ?? 0, row.GetString("EntryHash"), row.GetString("StateHash")),
+        row.GetString("LeafHash"));
+
+    private static string SourceKey(AuditLeaf leaf) => SourceKey(leaf.OrderId, leaf.Sequence);
+
+    private static string SourceKey(string orderId, int sequence) => $"src|{orderId}|{sequence.ToString("D6", CultureInfo.InvariantCulture)}";
+
+    private static TableEntity LeafEntity(long index, AuditLeaf leaf) => new(Partition, LeafKey(index))
     {
         ["Index"] = index,
         ["ProviderId"] = leaf.ProviderId,

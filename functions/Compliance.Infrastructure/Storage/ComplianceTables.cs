@@ -21,6 +21,25 @@ public sealed class ComplianceTables(TableServiceClient service, StorageOptions 
     public Task<TableClient> GetAsync(string name, CancellationToken cancellationToken) =>
         _tables.GetOrAdd(name, n => new Lazy<Task<TableClient>>(() => CreateAsync(options.TablePrefix + n, cancellationToken))).Value;
 
+    /// <summary>
+    /// Every row under <paramref name="prefix"/> in each provider's partition of the Orders table: a
+    /// key-range read per registered provider, so its cost is the rows found, not the orders stored.
+    /// </summary>
+    public async IAsyncEnumerable<TableEntity> InProviderPartitionsAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var orders = await GetAsync(TableNames.Orders, cancellationToken);
+        var providers = await GetAsync(TableNames.Providers, cancellationToken);
+        var end = prefix[..^1] + (char)(prefix[^1] + 1);
+        await foreach (var provider in providers.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {provider.RowKey} and RowKey ge {prefix} and RowKey lt {end}");
+            await foreach (var row in orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                yield return row;
+            }
+        }
+    }
+
     public static async Task SubmitAsync(TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
         EnsureWithinAzureLimits(actions);

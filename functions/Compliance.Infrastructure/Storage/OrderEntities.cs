@@ -111,10 +111,17 @@ internal static class OrderEntities
     public static IEnumerable<TableEntity> HistoryAndOutbox(OrderChange change) =>
         change.Events.SelectMany(e => new[] { ToEntity(change.Order.ProviderId, change.Order.OrderId, e), ToOutboxEntity(change.Order, e), ToAuditEntity(change.Order, e) });
 
+    /// <summary>
+    /// A pending leaf sits under its own row-key prefix in the provider's partition, so the sequencer
+    /// reads the pending ones by key range (O(pending)) instead of scanning every order, and deletes
+    /// each once the log holds it.
+    /// </summary>
+    public const string PendingLeafPrefix = "audit-pending|";
+
     public static TableEntity ToAuditEntity(TakedownOrder order, OrderEvent entry)
     {
         var leaf = Compliance.AuditLog.AuditLeaf.For(order, entry);
-        return new TableEntity(order.ProviderId, $"{order.OrderId}|a|{entry.Sequence:D6}")
+        return new TableEntity(order.ProviderId, PendingLeafKey(order.OrderId, entry.Sequence))
         {
             ["Kind"] = AuditKind,
             ["OrderId"] = leaf.OrderId,
@@ -122,9 +129,11 @@ internal static class OrderEntities
             ["EntryHash"] = leaf.EntryHash,
             ["StateHash"] = leaf.StateHash,
             ["At"] = entry.At,
-            ["Sequenced"] = false,
         };
     }
+
+    public static string PendingLeafKey(string orderId, int sequence) =>
+        $"{PendingLeafPrefix}{orderId}|{sequence.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)}";
 
     public static TakedownOrder ToOrder(TableEntity e)
     {

@@ -23,19 +23,13 @@ public sealed class TableEventOutbox(ComplianceTables tables) : IEventOutbox
 
     private async Task<IReadOnlyList<PendingEvent>> ReadAsync(string prefix, int max, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
-        var providers = await tables.GetAsync(TableNames.Providers, cancellationToken);
         var pending = new List<PendingEvent>();
-        await foreach (var provider in providers.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var row in tables.InProviderPartitionsAsync(prefix, cancellationToken))
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {provider.RowKey} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}");
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            pending.Add(ToPending(row));
+            if (pending.Count >= max)
             {
-                pending.Add(ToPending(row));
-                if (pending.Count >= max)
-                {
-                    return pending;
-                }
+                break;
             }
         }
 
