@@ -44,10 +44,6 @@ param maximumInstanceCount int = 40
 @description('Key for victims\' personal data in cases and their access codes: base64 of 32 random bytes. Kept in Key Vault.')
 param casesKey string
 
-@secure()
-@description('Key that signs audit-log checkpoints: PKCS#8 PEM of a P-256 key. Kept in Key Vault.')
-param auditSigningKey string
-
 @description('E-mail of the operations team for alerts; empty for none.')
 param operationsEmail string = ''
 
@@ -154,7 +150,6 @@ module keyVault 'modules/keyvault.bicep' = {
     vaultName: 'kv${take(environmentName, 6)}${take(suffix, 13)}'
     principalId: identity.properties.principalId
     casesKey: casesKey
-    auditSigningKey: auditSigningKey
     tags: tags
   }
 }
@@ -181,7 +176,7 @@ module functionApp 'modules/functionapp.bicep' = {
     authAudience: authAudience
     deadlineSweepSchedule: deadlineSweepSchedule
     casesKeySecretUri: keyVault.outputs.casesKeySecretUri
-    auditSigningKeySecretUri: keyVault.outputs.auditSigningKeySecretUri
+    auditSigningKeyUri: keyVault.outputs.auditSigningKeyUri
     maximumInstanceCount: maximumInstanceCount
     tags: tags
   }

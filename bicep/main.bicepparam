@@ -7,7 +7,6 @@ param authIssuer = 'https://login.microsoftonline.com/00000000-0000-0000-0000-00
 param authAudience = 'api://compliance'
 // From the environment, never from this file: openssl rand -base64 32.
 param casesKey = readEnvironmentVariable('COMPLIANCE_CASES_KEY', '')
-param auditSigningKey = readEnvironmentVariable('COMPLIANCE_AUDIT_SIGNING_KEY', '')
 param providerIds = [
   'prov-a'
   'prov-b'

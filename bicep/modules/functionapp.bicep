@@ -50,8 +50,8 @@ param deadlineSweepSchedule string
 @description('Key Vault secret URI of the cases key (read through a Key Vault reference).')
 param casesKeySecretUri string
 
-@description('Key Vault secret URI of the audit checkpoint signing key.')
-param auditSigningKeySecretUri string
+@description('Key Vault key (with version) that signs audit checkpoints inside the vault.')
+param auditSigningKeyUri string
 
 @maxValue(1000)
 param maximumInstanceCount int
@@ -124,7 +124,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Cases__Key', value: '@Microsoft.KeyVault(SecretUri=${casesKeySecretUri})' }
         { name: 'AuditSequenceSchedule', value: '0 */5 * * * *' }
         { name: 'DeadlineReconcileSchedule', value: '0 15 * * * *' }
-        { name: 'Audit__SigningKey', value: '@Microsoft.KeyVault(SecretUri=${auditSigningKeySecretUri})' }
+        { name: 'Audit__SigningKeyUri', value: auditSigningKeyUri }
+        { name: 'Audit__ClientId', value: identityConnection.clientId }
       ]
     }
     functionAppConfig: {

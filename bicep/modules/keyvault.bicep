@@ -1,7 +1,7 @@
-// The app's two secrets: the key that protects victims' personal data in cases (and derives their
-// access codes), and the key that signs audit-log checkpoints. They live in a vault of their own,
-// the app reads them through Key Vault references with its identity, and only that identity may
-// read them.
+// The app's keys, in a vault of their own: the secret that protects victims' personal data in cases
+// (and derives their access codes), read through a Key Vault reference; and the EC P-256 key that
+// signs audit-log checkpoints, which never leaves the vault (the app may only ask it to sign).
+// Only the app's identity may use either.
 
 param location string
 
@@ -15,15 +15,13 @@ param principalId string
 @description('Base64 of 32 random bytes (e.g. openssl rand -base64 32).')
 param casesKey string
 
-@secure()
-@minLength(100)
-@description('PKCS#8 PEM of a P-256 key (openssl ecparam -name prime256v1 -genkey | openssl pkcs8 -topk8 -nocrypt).')
-param auditSigningKey string
-
 param tags object
 
 // Key Vault Secrets User: read secret values, nothing else.
 var secretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+
+// Key Vault Crypto User: sign and verify with a key, never read its private half.
+var cryptoUser = '12338af0-0e69-4776-bea7-57ae8d297424'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: vaultName
@@ -47,16 +45,17 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     }
   }
 
-  resource auditSecret 'secrets' = {
+  resource auditKey 'keys' = {
     name: 'audit-signing-key'
     properties: {
-      value: auditSigningKey
-      contentType: 'PKCS#8 PEM, ECDSA P-256'
+      kty: 'EC'
+      curveName: 'P-256'
+      keyOps: [ 'sign', 'verify' ]
     }
   }
 }
 
-// On the vault, which holds only the app's own two secrets.
+// On the vault, which holds only the app's own secret and key.
 resource onSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [ secretsUser ]: {
   name: guid(vault.id, principalId, role)
   scope: vault
@@ -67,7 +66,19 @@ resource onSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for r
   }
 }]
 
+// On the signing key alone.
+resource onAuditKey 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [ cryptoUser ]: {
+  name: guid(vault::auditKey.id, principalId, role)
+  scope: vault::auditKey
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+  }
+}]
+
 @description('Versionless secret URI, so a rotated key is picked up.')
 output casesKeySecretUri string = '${vault.properties.vaultUri}secrets/cases-key'
 
-output auditSigningKeySecretUri string = '${vault.properties.vaultUri}secrets/audit-signing-key'
+@description('The signing key with its version: every checkpoint names one fixed public key, which verifiers pin.')
+output auditSigningKeyUri string = vault::auditKey.properties.keyUriWithVersion

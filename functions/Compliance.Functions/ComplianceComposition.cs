@@ -155,9 +155,19 @@ public static class ComplianceComposition
     private static void AddAuditLog(IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new AuditOptions();
-        var signer = EcdsaCheckpointSigner.FromPrivateKeyPem(options.SigningKey ?? throw new InvalidOperationException("Audit:SigningKey (a PKCS#8 PEM P-256 key) is not configured."));
-        options.RefuseDevelopmentKeyOutsideDevelopment(configuration["WEBSITE_SITE_NAME"], configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"], signer.KeyId);
-        services.AddSingleton<Compliance.AuditLog.ICheckpointSigner>(signer);
+        if (options.SigningKeyUri is { } keyUri)
+        {
+            // Read from the vault when first used, not at start-up: the host starts even while the vault is slow.
+            services.AddSingleton<Compliance.AuditLog.ICheckpointSigner>(_ => new KeyVaultCheckpointSigner(keyUri,
+                options.ClientId is null ? new Azure.Identity.DefaultAzureCredential() : new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(options.ClientId))));
+        }
+        else
+        {
+            var signer = EcdsaCheckpointSigner.FromPrivateKeyPem(options.SigningKey ?? throw new InvalidOperationException("Audit:SigningKeyUri (a Key Vault key) or Audit:SigningKey (a PKCS#8 PEM P-256 key) must be configured."));
+            options.RefuseDevelopmentKeyOutsideDevelopment(configuration["WEBSITE_SITE_NAME"], configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"], signer.KeyId);
+            services.AddSingleton<Compliance.AuditLog.ICheckpointSigner>(signer);
+        }
+
         services.AddSingleton<Compliance.AuditLog.IAuditLog, TableAuditLog>();
         services.AddSingleton<Compliance.AuditLog.AuditLogService>();
     }

@@ -18,6 +18,7 @@ public sealed class TemplateTests
         ["4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"] = "Azure Service Bus Data Receiver",
         ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher",
         ["4633458b-17de-408a-b874-0445c86b69e6"] = "Key Vault Secrets User",
+        ["12338af0-0e69-4776-bea7-57ae8d297424"] = "Key Vault Crypto User",
     };
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void The_cases_and_audit_keys_are_Key_Vault_references_read_with_the_app_identity_from_a_vault_of_their_own()
+    public void The_cases_key_is_a_Key_Vault_reference_and_the_audit_key_a_Key_Vault_key_that_only_the_app_identity_may_sign_with()
     {
         var site = Assert.Single(Template.OfType("Microsoft.Web/sites"));
         var settings = site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
@@ -57,7 +58,9 @@ public sealed class TemplateTests
         Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0})'", settings["Cases__Key"], StringComparison.Ordinal);
         Assert.Equal("[parameters('identityId')]", site.GetProperty("properties").GetProperty("keyVaultReferenceIdentity").GetString());
         Assert.Equal("0 40 3 * * *", settings["CaseErasureSchedule"]);
-        Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0})'", settings["Audit__SigningKey"], StringComparison.Ordinal);
+        Assert.False(settings.ContainsKey("Audit__SigningKey"));
+        Assert.Equal("[parameters('auditSigningKeyUri')]", settings["Audit__SigningKeyUri"]);
+        Assert.Equal("[variables('identityConnection').clientId]", settings["Audit__ClientId"]);
 
         var vault = Assert.Single(Template.OfType("Microsoft.KeyVault/vaults"));
         Assert.True(vault.GetProperty("properties").GetProperty("enableRbacAuthorization").GetBoolean());
@@ -65,7 +68,16 @@ public sealed class TemplateTests
         var secretRole = Assert.Single(Template.OfType("Microsoft.Authorization/roleAssignments"), a => a.GetProperty("copy").GetProperty("name").GetString() == "onSecrets");
         Assert.Contains("Microsoft.KeyVault/vaults", secretRole.GetProperty("scope").GetString(), StringComparison.Ordinal);
         // Names compile to [format('{0}/{1}', parameters('vaultName'), '<secret>')]: the secret is the last quoted part.
-        Assert.Equal(["audit-signing-key", "cases-key"], Template.OfType("Microsoft.KeyVault/vaults/secrets").Select(s => Regex.Match(s.GetProperty("name").GetString()!, "'([a-z-]+)'\\)\\]$").Groups[1].Value).Order(StringComparer.Ordinal));
+        Assert.Equal(["cases-key"], Template.OfType("Microsoft.KeyVault/vaults/secrets").Select(s => Regex.Match(s.GetProperty("name").GetString()!, "'([a-z-]+)'\\)\\]$").Groups[1].Value));
+
+        // The signing key is made in the vault and never leaves it: no key material in the template.
+        var key = Assert.Single(Template.OfType("Microsoft.KeyVault/vaults/keys"));
+        Assert.Equal("EC", key.GetProperty("properties").GetProperty("kty").GetString());
+        Assert.Equal("P-256", key.GetProperty("properties").GetProperty("curveName").GetString());
+        Assert.Equal(["sign", "verify"], key.GetProperty("properties").GetProperty("keyOps").EnumerateArray().Select(o => o.GetString()));
+        Assert.False(Template.Root.GetProperty("parameters").TryGetProperty("auditSigningKey", out _));
+        var cryptoRole = Assert.Single(Template.OfType("Microsoft.Authorization/roleAssignments"), a => a.GetProperty("copy").GetProperty("name").GetString() == "onAuditKey");
+        Assert.Contains("Microsoft.KeyVault/vaults/keys", cryptoRole.GetProperty("scope").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -115,7 +127,7 @@ public sealed class TemplateTests
         // Application Insights and its secrets vault; for Event Grid's own identity the dead-letter
         // container; for each provider its own queue and subscription.
         Assert.Equal(
-            ["onAppInsights", "onAudit", "onContainers", "onDataAccountDelegation", "onDeadLetter", "onHostStorage", "onQueues", "onSecrets", "onTables", "onTopic", "providerReads", "providerSends"],
+            ["onAppInsights", "onAudit", "onAuditKey", "onContainers", "onDataAccountDelegation", "onDeadLetter", "onHostStorage", "onQueues", "onSecrets", "onTables", "onTopic", "providerReads", "providerSends"],
             assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         foreach (var assignment in assignments)
         {
@@ -124,7 +136,7 @@ public sealed class TemplateTests
             Assert.StartsWith("[guid(", assignment.GetProperty("name").GetString(), StringComparison.Ordinal);
             var role = properties.GetProperty("roleDefinitionId").GetString()!;
             Assert.StartsWith("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ", role, StringComparison.Ordinal);
-            Assert.Matches(@"variables\('(roles|hostRoles|secretsUser|deadLetterRoles)'\)", role);
+            Assert.Matches(@"variables\('(roles|hostRoles|secretsUser|cryptoUser|deadLetterRoles)'\)", role);
         }
 
         // Every id the assignments can draw on is in the allowed set, and no other GUID (Owner,

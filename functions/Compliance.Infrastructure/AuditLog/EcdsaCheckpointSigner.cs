@@ -2,7 +2,10 @@ using System.Security.Cryptography;
 
 namespace Compliance.Infrastructure.AuditLog;
 
-/// <summary>Audit:SigningKey, a PKCS#8 PEM of a P-256 key (in Azure a Key Vault reference to a secret).</summary>
+/// <summary>
+/// The checkpoint key: in Azure Audit:SigningKeyUri, a Key Vault key that signs inside the vault
+/// (with Audit:ClientId, the identity asking); locally Audit:SigningKey, a PKCS#8 PEM of a P-256 key.
+/// </summary>
 public sealed class AuditOptions
 {
     public const string Section = "Audit";
@@ -19,6 +22,10 @@ public sealed class AuditOptions
         """;
 
     public string? SigningKey { get; set; }
+
+    public Uri? SigningKeyUri { get; set; }
+
+    public string? ClientId { get; set; }
 
     public void RefuseDevelopmentKeyOutsideDevelopment(string? siteName, string? environment, string keyId)
     {
