@@ -271,6 +271,12 @@ public sealed class LocalServiceBus : IRuntimeProvider, IDisposable
         return deadLetter ? store?.DeadLetter : store;
     }
 
+    /// <summary>Where a message sent to the entity lands: the queue, or each of the topic's subscriptions.</summary>
+    private IEnumerable<MessageStore> StoresOf(string entity) =>
+        _queues.TryGetValue(entity, out var queue) ? [queue.Store]
+        : _topics.TryGetValue(entity, out var topic) ? topic.Subscriptions.Values.Select(s => s.Store)
+        : [];
+
     private IEnumerable<MessageStore> AllStores() =>
         _queues.Values.Select(q => q.Store).Concat(_topics.Values.SelectMany(t => t.Subscriptions.Values.Select(s => s.Store)))
             .SelectMany(s => new[] { s, s.DeadLetter! });
@@ -354,9 +360,10 @@ public sealed class LocalServiceBus : IRuntimeProvider, IDisposable
                 result[new MapKey("sequence-numbers")] = sequences.ToArray();
                 break;
             case "com.microsoft:cancel-scheduled-message":
+                // Only the entity the caller holds rights on: a key for one queue cannot cancel another's messages.
                 foreach (var sequence in body?[new MapKey("sequence-numbers")] as long[] ?? [])
                 {
-                    foreach (var candidate in AllStores())
+                    foreach (var candidate in StoresOf(entity))
                     {
                         candidate.CancelScheduled(sequence);
                     }

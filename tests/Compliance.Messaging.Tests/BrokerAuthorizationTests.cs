@@ -32,6 +32,24 @@ public sealed class BrokerAuthorizationTests
         Assert.Equal(1, broker.CountMessages("q1"));
     }
 
+    [Fact]
+    public async Task A_key_for_one_queue_cannot_cancel_messages_scheduled_on_another()
+    {
+        using var broker = Start();
+        await using var app = new ServiceBusClient(broker.ConnectionString);
+        await using var intoQ2 = app.CreateSender("q2");
+        var theirs = await intoQ2.ScheduleMessageAsync(new ServiceBusMessage("later") { MessageId = "q2-later" }, DateTimeOffset.UtcNow.AddHours(1));
+        await using var client = new ServiceBusClient(broker.ConnectionStringFor(new AuthorizationRule("q1-send", Key, [new EntityGrant("q1", EntityRights.Send)])));
+        await using var own = client.CreateSender("q1");
+
+        // Through its own queue's management node, with the other queue's sequence number.
+        await own.CancelScheduledMessageAsync(theirs);
+
+        Assert.Equal(1, broker.CountMessages("q2"));
+        await intoQ2.CancelScheduledMessageAsync(theirs);
+        Assert.Equal(0, broker.CountMessages("q2"));
+    }
+
     [Theory]
     [InlineData(-60, "amqp://localhost/q1", Key, "The token has expired.")]
     [InlineData(3600, "amqp://localhost/q2", Key, "The token was signed for another resource.")]
