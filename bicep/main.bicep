@@ -166,6 +166,7 @@ module functionApp 'modules/functionapp.bicep' = {
     hostQueueEndpoint: hostStorage.outputs.queueEndpoint
     hostTableEndpoint: hostStorage.outputs.tableEndpoint
     blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
     auditBlobEndpoint: auditStorage.outputs.blobEndpoint
     providerIds: providerIds

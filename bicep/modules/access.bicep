@@ -1,6 +1,7 @@
 // Least-privilege data-plane roles, each at the narrowest scope that works:
 // - the app: the host account (its own code, keys and leases); on the data account each of its
-//   tables and containers by name, plus the right to sign user-delegation upload URLs (no data);
+//   tables and containers by name, its queue service (the blob trigger's poison queue), plus the
+//   right to sign user-delegation upload URLs (no data);
 //   the audit container; Service Bus sender on the topic, receiver on each provider's queue;
 //   metrics publisher on Application Insights;
 // - each provider's own principal, where given: sender on its own responses queue and receiver on
@@ -53,6 +54,11 @@ resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
 resource dataTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = [for name in tableNames: {
   name: '${dataStorageAccountName}/default/${name}'
 }]
+
+resource dataQueues 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' existing = {
+  parent: dataStorage
+  name: 'default'
+}
 
 resource dataContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [for name in appContainerNames: {
   name: '${dataStorageAccountName}/default/${name}'
@@ -124,6 +130,18 @@ resource onContainers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [fo
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}]
+
+// The blob trigger (connection ComplianceStorage) parks a blob that keeps failing in the
+// webjobs-blobtrigger-poison queue of the same account; the account holds no other queue.
+resource onDataQueues 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [ roles.storageQueueDataContributor ]: {
+  name: guid(dataQueues.id, principalId, role)
+  scope: dataQueues
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
   }
 }]
 

@@ -23,6 +23,8 @@ param hostTableEndpoint string
 @description('The data account\'s blob endpoint, e.g. https://name.blob.core.windows.net/.')
 param blobEndpoint string
 
+param queueEndpoint string
+
 param tableEndpoint string
 
 @description('The audit archive account\'s blob endpoint.')
@@ -96,6 +98,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__clientId', value: identityConnection.clientId }
         { name: 'ComplianceStorage__blobServiceUri', value: blobEndpoint }
         { name: 'ComplianceStorage__tableServiceUri', value: tableEndpoint }
+        { name: 'ComplianceStorage__queueServiceUri', value: queueEndpoint }
         { name: 'ComplianceStorage__credential', value: identityConnection.credential }
         { name: 'ComplianceStorage__clientId', value: identityConnection.clientId }
         { name: 'AuditStorage__blobServiceUri', value: auditBlobEndpoint }

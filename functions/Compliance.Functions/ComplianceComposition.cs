@@ -64,7 +64,7 @@ public static class ComplianceComposition
 
         var serviceBus = ServiceBusConnectionFrom(configuration);
         services.AddSingleton(serviceBus);
-        services.AddSingleton(configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions());
+        services.AddSingleton((configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions()).Validated());
         services.AddSingleton<IEventOutbox, TableEventOutbox>();
         services.AddSingleton<IEventPublisher, ServiceBusEventPublisher>();
         services.AddSingleton<OrderEventRelay>();
@@ -168,6 +168,7 @@ public static class ComplianceComposition
             services.AddSingleton<Compliance.AuditLog.ICheckpointSigner>(signer);
         }
 
+        services.AddSingleton(new Compliance.AuditLog.FormerCheckpointKeys(options.FormerPublicKeys.Select(EcdsaCheckpointSigner.FromPublicKeyPem).ToList()));
         services.AddSingleton<Compliance.AuditLog.IAuditLog, TableAuditLog>();
         services.AddSingleton<Compliance.AuditLog.AuditLogService>();
     }

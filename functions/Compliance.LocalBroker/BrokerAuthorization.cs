@@ -54,7 +54,7 @@ public sealed record EntityGrant(string? EntityPath, EntityRights Rights)
 internal sealed class BrokerAuthorization(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, AuthorizationRule> _rules = new(StringComparer.Ordinal);
-    private readonly ConditionalWeakTable<object, ConcurrentDictionary<string, EntityRights>> _granted = new();
+    private readonly ConditionalWeakTable<object, ConcurrentDictionary<string, (EntityRights Rights, DateTimeOffset Until)>> _granted = new();
 
     public void Add(AuthorizationRule rule) => _rules[rule.KeyName] = rule;
 
@@ -98,7 +98,8 @@ internal sealed class BrokerAuthorization(TimeProvider time)
             return "The signature does not match the key.";
         }
 
-        if (!long.TryParse(WebUtility.UrlDecode(expiry), out var seconds) || DateTimeOffset.FromUnixTimeSeconds(seconds) <= time.GetUtcNow())
+        if (!long.TryParse(WebUtility.UrlDecode(expiry), out var seconds) || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            || DateTimeOffset.FromUnixTimeSeconds(seconds) is var until && until <= time.GetUtcNow())
         {
             return "The token has expired.";
         }
@@ -117,15 +118,15 @@ internal sealed class BrokerAuthorization(TimeProvider time)
             return "The key grants nothing on this entity.";
         }
 
-        _granted.GetOrCreateValue(connection)[StripNode(audiencePath)] = rights;
+        _granted.GetOrCreateValue(connection)[StripNode(audiencePath)] = (rights, until);
         return null;
     }
 
-    /// <summary>True when the connection presented a token granting <paramref name="needed"/> on the entity.</summary>
+    /// <summary>True when the connection presented a token, still unexpired, granting <paramref name="needed"/> on the entity.</summary>
     public bool Allows(object connection, string entityPath, EntityRights needed) =>
         _granted.TryGetValue(connection, out var granted)
-        && granted.Any(g => (g.Value & needed) == needed && (string.Equals(entityPath, g.Key, StringComparison.OrdinalIgnoreCase)
-            || entityPath.StartsWith(g.Key + "/", StringComparison.OrdinalIgnoreCase)));
+        && granted.Any(g => (g.Value.Rights & needed) == needed && g.Value.Until > time.GetUtcNow()
+            && (string.Equals(entityPath, g.Key, StringComparison.OrdinalIgnoreCase) || entityPath.StartsWith(g.Key + "/", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>The entity a management or dead-letter address belongs to: rights are held on the entity itself.</summary>
     internal static string StripNode(string path)

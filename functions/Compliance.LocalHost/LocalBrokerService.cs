@@ -42,7 +42,7 @@ public sealed class LocalBrokerService(LocalBrokerOptions options, MessagingOpti
 
         _broker = new LocalServiceBus(port, namespaceKey: options.NamespaceKey);
         _broker.AddTopic(messaging.EventsTopic);
-        _broker.AddSubscription(messaging.EventsTopic, "regulator");
+        _broker.AddSubscription(messaging.EventsTopic, MessagingOptions.RegulatorSubscription);
         foreach (var provider in messaging.ProviderIds)
         {
             _broker.AddSubscription(messaging.EventsTopic, provider, CorrelationFilter.On("providerId", provider));

@@ -173,6 +173,53 @@ public sealed class AuditLogTests
         Assert.Equal(2, inclusion.GetProperty("treeSize").GetInt64());
     }
 
+    [Fact]
+    public async Task Nothing_is_signed_over_stored_nodes_that_no_longer_give_the_last_signed_root()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        var (provider, order) = await LoggedOrderAsync(host);
+        var log = new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "AuditLog");
+        await log.UpdateEntityAsync(new TableEntity("log", "node|01|000000000000") { ["Hash"] = new string('0', 64) }, ETag.All, TableUpdateMode.Merge);
+        Assert.Equal(200, (await host.PostAsync($"/api/v1/orders/{order}/confirmation", host.Provider(provider), new { removedAt = host.Clock.GetUtcNow(), action = "removed" })).Status);
+        var audit = host.Services.GetRequiredService<AuditLogService>();
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => audit.SequenceAndCheckpointAsync(CancellationToken.None));
+
+        Assert.Equal("The stored log does not extend the signed checkpoint of size 2; nothing is signed. Run compliance audit verify.", refused.Message);
+        Assert.Equal(2, (await host.GetAsync("/api/v1/audit/checkpoints/latest", host.Regulator)).Json.GetProperty("treeSize").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_pointer_row_edited_to_another_entry_s_leaf_gives_no_proof()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        var (_, order) = await LoggedOrderAsync(host);
+        var log = new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "AuditLog");
+        Assert.Equal(200, (await host.GetAsync($"/api/v1/audit/proofs/inclusion?orderId={order}&sequence=2", host.Regulator)).Status);
+
+        await log.UpdateEntityAsync(new TableEntity("log", $"src|{order}|000002") { ["Index"] = 0L }, ETag.All, TableUpdateMode.Merge);
+
+        AssertProblem(await host.GetAsync($"/api/v1/audit/proofs/inclusion?orderId={order}&sequence=2", host.Regulator), 404, "not-found");
+    }
+
+    [Fact]
+    public async Task After_a_key_rotation_earlier_checkpoints_verify_with_the_former_key_only_while_it_is_trusted()
+    {
+        await using var host = await ComplianceHost.StartAsync();
+        await LoggedOrderAsync(host);
+        using var rotated = Compliance.Infrastructure.AuditLog.EcdsaCheckpointSigner.FromPrivateKeyPem(ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKeyPem());
+        using var former = Compliance.Infrastructure.AuditLog.EcdsaCheckpointSigner.FromPublicKeyPem(Compliance.Infrastructure.AuditLog.AuditOptions.DevelopmentPublicKeyPem);
+        AuditLogService With(FormerCheckpointKeys? keys) => new(
+            host.Services.GetRequiredService<IAuditLog>(), rotated, host.Services.GetRequiredService<IAuditArchive>(), host.Services.GetRequiredService<IOrderStore>(), TimeProvider.System, keys);
+
+        var trusted = await With(new FormerCheckpointKeys([former])).VerifyAsync(CancellationToken.None);
+        var untrusted = await With(null).VerifyAsync(CancellationToken.None);
+
+        Assert.True(trusted.Valid, trusted.FirstProblem);
+        Assert.False(untrusted.Valid);
+        Assert.Equal($"checkpoint of size 2: signed with key {Compliance.Infrastructure.AuditLog.AuditOptions.DevelopmentKeyId}, which is not a trusted key", untrusted.FirstProblem);
+    }
+
     private static async Task<List<string>> PendingKeysAsync(TableClient orders, string provider)
     {
         var keys = new List<string>();

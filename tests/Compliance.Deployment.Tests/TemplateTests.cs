@@ -127,7 +127,7 @@ public sealed class TemplateTests
         // Application Insights and its secrets vault; for Event Grid's own identity the dead-letter
         // container; for each provider its own queue and subscription.
         Assert.Equal(
-            ["onAppInsights", "onAudit", "onAuditKey", "onContainers", "onDataAccountDelegation", "onDeadLetter", "onHostStorage", "onQueues", "onSecrets", "onTables", "onTopic", "providerReads", "providerSends"],
+            ["onAppInsights", "onAudit", "onAuditKey", "onContainers", "onDataAccountDelegation", "onDataQueues", "onDeadLetter", "onHostStorage", "onQueues", "onSecrets", "onTables", "onTopic", "providerReads", "providerSends"],
             assignments.Select(a => a.GetProperty("copy").GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         foreach (var assignment in assignments)
         {
@@ -185,6 +185,8 @@ public sealed class TemplateTests
         Assert.Contains("Microsoft.Storage/storageAccounts/blobServices/containers", assignments["onAudit"].GetProperty("scope").GetString(), StringComparison.Ordinal);
         Assert.Contains("storageBlobDelegator", assignments["onDataAccountDelegation"].GetProperty("properties").GetProperty("roleDefinitionId").GetString(), StringComparison.Ordinal);
         Assert.Contains("hostStorageAccountName", assignments["onHostStorage"].GetProperty("scope").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Storage/storageAccounts/queueServices", assignments["onDataQueues"].GetProperty("scope").GetString(), StringComparison.Ordinal);
+        Assert.Equal("[parameters('queueEndpoint')]", settings["ComplianceStorage__queueServiceUri"]);
 
         // Bicep creates every table the code uses, since the app can no longer create one.
         var storageModule = Assert.Single(Template.OfType("Microsoft.Resources/deployments"), d => d.GetProperty("name").GetString() == "storage");

@@ -48,7 +48,7 @@ public interface IAuditArchive
     /// <summary>The content of an export, or null when there is none of that name.</summary>
     Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>The names of the exports under a prefix.</summary>
+    /// <summary>The names of the exports under a prefix, once per stored version (a name twice means it was overwritten).</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
 }
 

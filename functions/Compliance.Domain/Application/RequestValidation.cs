@@ -113,6 +113,9 @@ internal sealed partial class RequestValidation
         }
     }
 
+    /// <summary>A provider id or similar: lower-case letters, digits and hyphens, 2 to 63 characters.</summary>
+    public static bool IsIdentifier(string value) => IdentifierPattern().IsMatch(value);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
     private static partial Regex IdentifierPattern();
 }

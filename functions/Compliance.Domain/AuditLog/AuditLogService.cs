@@ -19,7 +19,8 @@ public sealed record AuditVerification(bool Valid, int Orders, long Leaves, long
 /// consistency proofs, and verifies storage against the signed root so that an operator who edits,
 /// deletes or rewrites history is found out.
 /// </summary>
-public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAuditArchive archive, IOrderStore orders, TimeProvider time)
+/// <param name="formerKeys">Public keys that signed earlier checkpoints (after a rotation); each checkpoint is checked with the key its KeyId names.</param>
+public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAuditArchive archive, IOrderStore orders, TimeProvider time, FormerCheckpointKeys? formerKeys = null)
 {
     /// <summary>Gives pending leaves their places, then signs a checkpoint if the log grew. Safe to run concurrently or again.</summary>
     public async Task<SignedCheckpoint?> SequenceAndCheckpointAsync(CancellationToken cancellationToken)
@@ -39,7 +40,16 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
         }
 
         var now = time.ReceiptTime();
-        var root = Hex(await FromNodesAsync(source => MerkleTree.Root(source, size), cancellationToken));
+        var (newRoot, extension) = await FromNodesAsync(source => (MerkleTree.Root(source, size), latest is null ? null : MerkleTree.ConsistencyProof(source, latest.TreeSize, size)), cancellationToken);
+
+        // Never sign over stored nodes that no longer give the last signed root: an edited node would
+        // otherwise be signed into every later checkpoint.
+        if (latest is not null && !MerkleTree.VerifyConsistency(latest.TreeSize, size, extension!, Convert.FromHexString(latest.RootHash), newRoot))
+        {
+            throw new InvalidOperationException($"The stored log does not extend the signed checkpoint of size {latest.TreeSize}; nothing is signed. Run compliance audit verify.");
+        }
+
+        var root = Hex(newRoot);
         var checkpoint = new SignedCheckpoint(size, root, now, signer.KeyId, Convert.ToBase64String(signer.Sign(SignedCheckpoint.Body(size, root, now))));
         // The archive is the record: a sequencer that lost the race to archive this size keeps the winner's.
         var name = ArchiveName(checkpoint.TreeSize);
@@ -99,7 +109,14 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
     {
         // Checkpoints first: a sequencer running meanwhile only adds leaves after them.
         var archived = new List<SignedCheckpoint>();
-        foreach (var name in (await archive.ListAsync(CheckpointPrefix, cancellationToken)).Order(StringComparer.Ordinal))
+        var names = await archive.ListAsync(CheckpointPrefix, cancellationToken);
+        if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } rewritten)
+        {
+            // The archive lists every version: a checkpoint is written once, so a second version is a rewrite.
+            return new(false, 0, 0, 0, $"archived checkpoint {rewritten.Key} was written {rewritten.Count()} times");
+        }
+
+        foreach (var name in names.Order(StringComparer.Ordinal))
         {
             var content = await archive.ReadAsync(name, cancellationToken);
             SignedCheckpoint? parsed = null;
@@ -143,8 +160,9 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
         }
 
         // The stored subtrees that roots and proofs are served from must follow from the leaves.
+        // Nodes over leaves placed after the leaves were read (a sequencer running meanwhile) are left for the next check.
         var recomputed = MerkleNodes.Extend(0, hashes.Count, node => hashes[(int)node.Index]).ToDictionary(n => n.Node, n => Hex(n.Hash));
-        foreach (var (node, hash) in (await log.StoredNodesAsync(cancellationToken)).OrderBy(n => n.Node.Level).ThenBy(n => n.Node.Index))
+        foreach (var (node, hash) in (await log.StoredNodesAsync(cancellationToken)).Where(n => n.Node.Level is > 0 and < 63 && (n.Node.Index + 1) << n.Node.Level <= hashes.Count).OrderBy(n => n.Node.Level).ThenBy(n => n.Node.Index))
         {
             if (!recomputed.TryGetValue(node, out var expected) || expected != hash)
             {
@@ -155,11 +173,17 @@ public sealed class AuditLogService(IAuditLog log, ICheckpointSigner signer, IAu
         // Every archived checkpoint still holds over the log's prefix of its size: the log only ever grew.
         foreach (var checkpoint in archived.OrderBy(c => c.TreeSize))
         {
+            var key = new[] { signer }.Concat(formerKeys?.Keys ?? []).FirstOrDefault(k => k.KeyId == checkpoint.KeyId);
+            if (key is null)
+            {
+                return Fail(0, $"checkpoint of size {checkpoint.TreeSize}: signed with key {checkpoint.KeyId}, which is not a trusted key");
+            }
+
             var signature = new byte[64];
             if (!Convert.TryFromBase64String(checkpoint.Signature ?? string.Empty, signature, out var written) || written != 64
-                || !signer.Verify(SignedCheckpoint.Body(checkpoint.TreeSize, checkpoint.RootHash, checkpoint.Timestamp), signature))
+                || !key.Verify(SignedCheckpoint.Body(checkpoint.TreeSize, checkpoint.RootHash, checkpoint.Timestamp), signature))
             {
-                return Fail(0, $"checkpoint of size {checkpoint.TreeSize}: the signature does not verify with key {signer.KeyId}");
+                return Fail(0, $"checkpoint of size {checkpoint.TreeSize}: the signature does not verify with key {key.KeyId}");
             }
 
             if (checkpoint.TreeSize > hashes.Count || Hex(MerkleTree.Root(hashes.Take((int)checkpoint.TreeSize).ToList())) != checkpoint.RootHash)

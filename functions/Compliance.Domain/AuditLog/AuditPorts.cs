@@ -52,3 +52,6 @@ public interface ICheckpointSigner
 
     bool Verify(byte[] body, byte[] signature);
 }
+
+/// <summary>Keys that signed checkpoints before the current one was rotated in: still trusted for those.</summary>
+public sealed record FormerCheckpointKeys(IReadOnlyList<ICheckpointSigner> Keys);

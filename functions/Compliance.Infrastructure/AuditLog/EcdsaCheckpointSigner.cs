@@ -27,6 +27,9 @@ public sealed class AuditOptions
 
     public string? ClientId { get; set; }
 
+    /// <summary>Public keys (PEM) that signed earlier checkpoints, kept trusted after a rotation.</summary>
+    public List<string> FormerPublicKeys { get; set; } = [];
+
     public void RefuseDevelopmentKeyOutsideDevelopment(string? siteName, string? environment, string keyId)
     {
         if (ProductionHost.Is(siteName, environment) && keyId == DevelopmentKeyId)

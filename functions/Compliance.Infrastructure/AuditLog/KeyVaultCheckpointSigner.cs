@@ -42,7 +42,7 @@ public sealed class KeyVaultCheckpointSigner : Compliance.AuditLog.ICheckpointSi
         using var ecdsa = ECDsa.Create(new ECParameters
         {
             Curve = ECCurve.NamedCurves.nistP256,
-            Q = new ECPoint { X = Base64Url((string?)key["x"]), Y = Base64Url((string?)key["y"]) },
+            Q = new ECPoint { X = Coordinate((string?)key["x"]), Y = Coordinate((string?)key["y"]) },
         });
         _publicKey = EcdsaCheckpointSigner.FromPublicKeyPem(PemEncoding.WriteString("PUBLIC KEY", ecdsa.ExportSubjectPublicKeyInfo()));
     }
@@ -85,6 +85,21 @@ public sealed class KeyVaultCheckpointSigner : Compliance.AuditLog.ICheckpointSi
         }
 
         return JsonNode.Parse(response.Content.ToStream()) ?? throw new JsonException("Key Vault returned an empty body.");
+    }
+
+    /// <summary>A P-256 coordinate as exactly 32 bytes: a JWK may drop leading zeros or carry a sign byte.</summary>
+    private static byte[] Coordinate(string? text)
+    {
+        var bytes = Base64Url(text);
+        var significant = bytes.AsSpan().TrimStart((byte)0);
+        if (significant.Length > 32)
+        {
+            throw new InvalidOperationException("Audit:SigningKeyUri must name an EC P-256 key.");
+        }
+
+        var coordinate = new byte[32];
+        significant.CopyTo(coordinate.AsSpan(32 - significant.Length));
+        return coordinate;
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -170,7 +170,10 @@ public sealed class TableAuditLog(ComplianceTables tables) : IAuditLog
         }
 
         var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, LeafKey(index), cancellationToken: cancellationToken);
-        return row.HasValue ? ToLoggedLeaf(row.Value!) : null;
+        var leaf = row.HasValue ? ToLoggedLeaf(row.Value!) : null;
+
+        // A pointer edited to another order's leaf must not hand out that order's proof.
+        return leaf is not null && leaf.Leaf.OrderId == orderId && leaf.Leaf.Sequence == sequence && leaf.Index == index ? leaf : null;
     }
 
     public async Task<long> TreeSizeAsync(CancellationToken cancellationToken)
@@ -223,9 +226,11 @@ public sealed class TableAuditLog(ComplianceTables tables) : IAuditLog
         var table = await tables.GetAsync(TableNames.AuditLog, cancellationToken);
         var found = new Dictionary<MerkleNode, byte[]>();
 
-        // Leaves come as one key range (an extension needs every new one); other nodes by key.
+        // An extension needs every new leaf: those come as one key range. A proof needs a few scattered
+        // ones, read by key like the other nodes, so it never reads the leaves between them.
         var leaves = nodes.Where(n => n.Level == 0).Select(n => n.Index).ToList();
-        if (leaves.Count > 0)
+        var contiguous = leaves.Count > 0 && leaves.Max() - leaves.Min() < 2L * leaves.Count;
+        if (contiguous)
         {
             var (first, last) = (leaves.Min(), leaves.Max());
             var wanted = leaves.ToHashSet();
@@ -239,13 +244,14 @@ public sealed class TableAuditLog(ComplianceTables tables) : IAuditLog
             }
         }
 
-        var inner = await Task.WhenAll(nodes.Where(n => n.Level > 0).Select(async node =>
-            (node, row: await table.GetEntityIfExistsAsync<TableEntity>(Partition, NodeKey(node), ["Hash"], cancellationToken))));
-        foreach (var (node, row) in inner)
+        var byKey = await Task.WhenAll(nodes.Where(n => n.Level > 0 || !contiguous).Select(async node => node.Level == 0
+            ? (node, row: await table.GetEntityIfExistsAsync<TableEntity>(Partition, LeafKey(node.Index), ["LeafHash"], cancellationToken), column: "LeafHash")
+            : (node, row: await table.GetEntityIfExistsAsync<TableEntity>(Partition, NodeKey(node), ["Hash"], cancellationToken), column: "Hash")));
+        foreach (var (node, row, column) in byKey)
         {
             if (row.HasValue)
             {
-                found[node] = Convert.FromHexString(row.Value!.GetString("Hash"));
+                found[node] = Convert.FromHexString(row.Value!.GetString(column));
             }
         }
 

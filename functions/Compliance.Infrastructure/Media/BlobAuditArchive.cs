@@ -64,7 +64,8 @@ public sealed class BlobAuditArchive(BlobServiceClient service, string container
         var names = new List<string>();
         try
         {
-            await foreach (var blob in service.GetBlobContainerClient(containerName).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, cancellationToken))
+            // Every version (Azure's WORM account keeps them): a name listed twice was written over.
+            await foreach (var blob in service.GetBlobContainerClient(containerName).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.Version, prefix, cancellationToken))
             {
                 names.Add(blob.Name);
             }

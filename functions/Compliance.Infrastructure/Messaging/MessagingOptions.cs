@@ -23,6 +23,24 @@ public sealed class MessagingOptions
 
     public IReadOnlyList<string> ProviderIds => Providers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>
+    /// Refuses provider ids that would share an entity or a key: ids must be provider identifiers
+    /// (lower case, so no two differ by case alone), distinct, and not the regulator's subscription.
+    /// </summary>
+    public MessagingOptions Validated()
+    {
+        var bad = ProviderIds.FirstOrDefault(id => !Compliance.Providers.ProviderIds.IsValid(id) || id == RegulatorSubscription);
+        if (bad is not null)
+        {
+            throw new InvalidOperationException($"Messaging:Providers: '{bad}' is not a provider id (lower-case letters, digits and hyphens; not '{RegulatorSubscription}').");
+        }
+
+        var twice = ProviderIds.GroupBy(id => id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? this : throw new InvalidOperationException($"Messaging:Providers names '{twice.Key}' twice.");
+    }
+
+    public const string RegulatorSubscription = "regulator";
+
     public string ResponsesQueueOf(string providerId) => $"{ResponsesQueue}-{providerId}";
 
     public string EventsSubscriptionOf(string providerId) => $"{EventsTopic}/Subscriptions/{providerId}";
