@@ -22,7 +22,8 @@ public static class ContractValidator
             .Select(p => (new Regex("^" + Regex.Replace(Regex.Escape(p.Key), @"\\\{[^}]+}", "[^/]+") + "$"), Regex.Count(p.Key, "{"), p.Value!.AsObject()))
             .OrderBy(p => p.Item2)];
 
-    private static readonly ConcurrentDictionary<string, JsonSchema> Schemas = new();
+    // Lazy: JsonSchema.Net registers each compiled schema by its $id, and a second registration throws.
+    private static readonly ConcurrentDictionary<string, Lazy<JsonSchema>> Schemas = new();
 
     /// <summary>Null when the response is what the document says, else what is wrong.</summary>
     public static string? Check(string method, string path, int status, string? mediaType, string body)
@@ -64,7 +65,7 @@ public static class ContractValidator
             return null;
         }
 
-        var schema = Schemas.GetOrAdd($"{name}/{code}/{mediaType}", key => Compile(key, declared["schema"]!));
+        var schema = Schemas.GetOrAdd($"{name}/{code}/{mediaType}", key => new Lazy<JsonSchema>(() => Compile(key, declared["schema"]!))).Value;
         using var instance = JsonDocument.Parse(body);
         var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         return result.IsValid
