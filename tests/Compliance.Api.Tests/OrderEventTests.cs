@@ -308,7 +308,7 @@ public sealed class OrderEventTests
         await Relay(host).RunAsync(CancellationToken.None);
         var output = new StringWriter();
 
-        var exit = await EventsTailCommand.RunAsync(CommandLine.Parse(["events", "tail", "--subscription", "cli-a", "--max", "1", "--timeout", "20", "--connection", Connection(host)]), output);
+        var exit = await ComplianceCli.RunAsync(["events", "tail", "--subscription", "cli-a", "--max", "1", "--timeout", "20", "--connection", Connection(host)], output, new StringWriter());
 
         Assert.Equal(0, exit);
         var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
