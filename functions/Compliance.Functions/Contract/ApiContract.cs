@@ -80,6 +80,7 @@ public static class ApiContract
                 ["description"] = "Takedown orders, their deadlines and answers, evidence media, the hash bank, victims' cases and the audit log. "
                     + "Every refusal is an RFC 9457 problem (application/problem+json) whose `type` is one of the URNs listed in the Problem schema.",
             },
+            ["servers"] = new JsonArray(new JsonObject { ["url"] = "/", ["description"] = "The host serving this document" }),
             ["paths"] = paths,
             ["components"] = new JsonObject
             {
@@ -100,6 +101,7 @@ public static class ApiContract
         var operation = new JsonObject
         {
             ["operationId"] = endpoint.Name,
+            ["summary"] = Summary(endpoint.Name),
             ["tags"] = new JsonArray(Tag(method.DeclaringType!)),
         };
 
@@ -195,10 +197,7 @@ public static class ApiContract
         }
 
         operation["responses"] = responses;
-        if (anonymous is null)
-        {
-            operation["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
-        }
+        operation["security"] = anonymous is null ? new JsonArray(new JsonObject { ["bearer"] = new JsonArray() }) : new JsonArray();
 
         return operation;
     }
@@ -232,6 +231,9 @@ public static class ApiContract
         ["required"] = required,
         ["schema"] = schema,
     };
+
+    /// <summary>The function's name as words: "IssueOrder" reads "Issue order".</summary>
+    private static string Summary(string name) => Regex.Replace(name, "(?<=[a-z])(?=[A-Z])", " ") is var words ? words[..1] + words[1..].ToLowerInvariant() : name;
 
     private static string Tag(Type type) => Regex.Replace(type.Name, "Functions?$", string.Empty);
 
