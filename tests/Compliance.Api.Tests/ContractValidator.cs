@@ -17,13 +17,17 @@ public static class ContractValidator
 {
     private static readonly JsonObject Document = JsonNode.Parse(ApiContract.Document)!.AsObject();
 
+    /// <summary>Literal paths first, then by their number of parameters, catch-all routes last.</summary>
     private static readonly IReadOnlyList<(Regex Pattern, int Parameters, JsonObject Item)> Paths =
         [.. Document["paths"]!.AsObject()
-            .Select(p => (new Regex("^" + Regex.Replace(Regex.Escape(p.Key), @"\\\{[^}]+}", "[^/]+") + "$"), Regex.Count(p.Key, "{"), p.Value!.AsObject()))
+            .Select(p => (Pattern(p.Key, p.Value!["x-catch-all"] is not null), Regex.Count(p.Key, "{") + (p.Value!["x-catch-all"] is not null ? 100 : 0), p.Value!.AsObject()))
             .OrderBy(p => p.Item2)];
 
     // Lazy: JsonSchema.Net registers each compiled schema by its $id, and a second registration throws.
     private static readonly ConcurrentDictionary<string, Lazy<JsonSchema>> Schemas = new();
+
+    private static Regex Pattern(string template, bool catchAll) =>
+        new("^" + Regex.Replace(Regex.Escape(template), @"\\\{[^}]+}", catchAll ? ".*" : "[^/]+") + "$");
 
     /// <summary>Null when the response is what the document says, else what is wrong.</summary>
     public static string? Check(string method, string path, int status, string? mediaType, string body)

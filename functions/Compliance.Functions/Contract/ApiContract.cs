@@ -15,6 +15,9 @@ public sealed record HttpEndpoint(string Name, string[] Methods, string Route, M
     /// <summary>The route in OpenAPI form: <c>{*path}</c> and <c>{id:int}</c> become <c>{path}</c> and <c>{id}</c>.</summary>
     public string Path => "/" + Regex.Replace(Route.Trim('/'), @"\{\*?([A-Za-z0-9_]+)[^}]*\}", "{$1}");
 
+    /// <summary>A <c>{*rest}</c> route: its last parameter takes the rest of the path, slashes included.</summary>
+    public bool CatchAll => Route.Contains("{*", StringComparison.Ordinal);
+
     public IEnumerable<string> PathParameters => Regex.Matches(Path, @"\{([A-Za-z0-9_]+)\}").Select(m => m.Groups[1].Value);
 
     /// <summary>Every method carrying <see cref="FunctionAttribute"/> with an <see cref="HttpTriggerAttribute"/> parameter.</summary>
@@ -64,6 +67,12 @@ public static class ApiContract
                 {
                     item[verb.ToLowerInvariant()] = Operation(endpoint, schemas);
                 }
+            }
+
+            if (group.Any(e => e.CatchAll))
+            {
+                // OpenAPI has no catch-all parameter; clients (and the contract tests) read this instead.
+                item["x-catch-all"] = true;
             }
 
             paths[group.Key] = item;
