@@ -1,6 +1,7 @@
 // What a regulator's operations team is paged for: a provider missing deadlines, the outbox backing
-// up or parking events, dead-lettered messages, evidence that could not be analysed, and server
-// errors. Queries read the app's OpenTelemetry metrics and requests in Application Insights.
+// up (by the age of its oldest event, and by its size) or parking events, dead-lettered messages,
+// evidence that could not be analysed, and server errors. Queries read the app's OpenTelemetry
+// metrics and requests in Application Insights.
 
 param location string
 
@@ -20,6 +21,10 @@ param breachesPerProviderPerHour int = 5
 @description('Events waiting in the outbox, at its largest over 15 minutes, that raise an alert.')
 @minValue(1)
 param outboxBacklog int = 200
+
+@description('Minutes the oldest event may wait in the outbox before an alert: a small backlog that is stuck shows only in its age.')
+@minValue(1)
+param outboxBacklogAgeMinutes int = 10
 
 @description('Share of requests answered 5xx over 15 minutes that raises an alert (percent).')
 @minValue(1)
@@ -48,10 +53,10 @@ var queries = [
   }
   {
     name: 'outbox-backlog'
-    description: 'Order events are waiting in the outbox faster than they are published.'
+    description: 'Order events wait in the outbox too long (the age of the oldest), or too many of them wait.'
     severity: 2
     window: 'PT15M'
-    query: 'customMetrics | where name == "compliance.outbox.pending" | summarize backlog = max(valueMax) | where backlog >= ${outboxBacklog}'
+    query: 'customMetrics | where name in ("compliance.outbox.oldest_age", "compliance.outbox.pending") | summarize ageSeconds = maxif(valueMax, name == "compliance.outbox.oldest_age"), backlog = maxif(valueMax, name == "compliance.outbox.pending") | where ageSeconds >= ${outboxBacklogAgeMinutes * 60} or backlog >= ${outboxBacklog}'
   }
   {
     name: 'outbox-parked'

@@ -9,16 +9,12 @@ namespace Compliance.Cli;
 /// </summary>
 internal static class BankQueryCommand
 {
-    public static int Run(CommandLine line, TextWriter output)
-    {
-        var maxDistance = line.Option("max-distance") is null ? 31 : line.Number("max-distance", 31);
-        if (maxDistance > 64)
-        {
-            throw new UsageException("--max-distance must be between 1 and 64.");
-        }
+    public const int DefaultMaxDistance = 31;
 
-        var haystack = Read(line.Required("haystack"));
-        var needles = Read(line.Required("needles"));
+    public static int Run(string haystackFile, string needlesFile, int maxDistance, TextWriter output)
+    {
+        var haystack = Read(haystackFile);
+        var needles = Read(needlesFile);
         using var index = new MultiIndexHashTable();
         foreach (var (hash, _) in haystack)
         {

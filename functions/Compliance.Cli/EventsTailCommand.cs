@@ -14,13 +14,9 @@ internal static class EventsTailCommand
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task<int> RunAsync(CommandLine line, TextWriter output)
+    public static async Task<int> RunAsync(string subscription, int max, TimeSpan timeout, string topic, string? connectionString, TextWriter output)
     {
-        var subscription = line.Required("subscription");
-        var max = line.Number("max", int.MaxValue);
-        var timeout = TimeSpan.FromSeconds(line.Number("timeout", 30));
-        var topic = line.Option("topic") ?? "order-events";
-        var connection = line.Option("connection") ?? Environment.GetEnvironmentVariable("ServiceBus") ?? new LocalServiceBus(LocalBrokerPort).ConnectionString;
+        var connection = connectionString ?? Environment.GetEnvironmentVariable("ServiceBus") ?? new LocalServiceBus(LocalBrokerPort).ConnectionString;
 
         await using var client = new ServiceBusClient(connection);
         await using var receiver = client.CreateReceiver(topic, subscription);

@@ -23,14 +23,8 @@ internal static class MediaCommands
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static int Hash(CommandLine line, TextWriter output, TextWriter errors)
+    public static int Hash(IReadOnlyList<string> files, bool dihedral, TextWriter output, TextWriter errors)
     {
-        var files = line.Words.Skip(1).ToList();
-        if (files.Count == 0)
-        {
-            throw new UsageException("hash needs at least one file.");
-        }
-
         var failed = 0;
         var options = new MediaOptions();
         foreach (var file in files)
@@ -43,13 +37,13 @@ internal static class MediaCommands
                 continue;
             }
 
-            if (line.Flag("dihedral"))
+            if (dihedral)
             {
                 // One line per transform, named as the API names them, so a filter can bank or query all eight.
-                var dihedral = PdqHasher.HashDihedral(image);
-                foreach (var (hash, transform) in dihedral.All.Zip(Enum.GetValues<DihedralTransform>()))
+                var transforms = PdqHasher.HashDihedral(image);
+                foreach (var (hash, transform) in transforms.All.Zip(Enum.GetValues<DihedralTransform>()))
                 {
-                    output.WriteLine($"{hash.ToHex()} {dihedral.Quality} {file} {JsonNamingPolicy.SnakeCaseLower.ConvertName(transform.ToString())}");
+                    output.WriteLine($"{hash.ToHex()} {transforms.Quality} {file} {JsonNamingPolicy.SnakeCaseLower.ConvertName(transform.ToString())}");
                 }
 
                 continue;
@@ -63,14 +57,8 @@ internal static class MediaCommands
     }
 
     /// <summary>The hash of each frame at 1 fps, decoded and hashed exactly as the pipeline does.</summary>
-    public static async Task<int> HashFramesAsync(CommandLine line, TextWriter output, TextWriter errors)
+    public static async Task<int> HashFramesAsync(IReadOnlyList<string> files, TextWriter output, TextWriter errors)
     {
-        var files = line.Words.Skip(1).ToList();
-        if (files.Count == 0)
-        {
-            throw new UsageException("hash --frames needs at least one video.");
-        }
-
         var failed = 0;
         var options = new MediaOptions();
         var video = new VideoFrames();
@@ -102,13 +90,11 @@ internal static class MediaCommands
         return failed == 0 ? 0 : 1;
     }
 
-    public static async Task<int> DetectAsync(CommandLine line, TextWriter output)
+    public static async Task<int> DetectAsync(string file, string? modelsDirectory, IReadOnlyList<string> classifierFiles, TextWriter output)
     {
-        var file = line.Words.Count > 1 ? line.Words[1] : throw new UsageException("detect needs a file.");
-        var models = line.Option("models") ?? Path.Combine(AppContext.BaseDirectory, "models");
+        var models = modelsDirectory ?? Path.Combine(AppContext.BaseDirectory, "models");
         var detection = new DetectionOptions();
         using var faces = new BlazeFaceDetector(ModelManifest.Load(Path.Combine(models, detection.FaceModel)), detection.IntraOpThreads);
-        var classifierFiles = line.Option("classifiers")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
         var classifiers = classifierFiles.Select(c => new OnnxClassifier(ModelManifest.Load(Path.Combine(models, c)), detection.IntraOpThreads)).ToList();
         try
         {

@@ -252,7 +252,7 @@ public sealed class AuditLogTests
     private static async Task<(int Exit, string Output)> VerifyAsync(ComplianceHost host)
     {
         var output = new StringWriter();
-        var exit = await AuditVerifyCommand.RunAsync(CommandLine.Parse(["audit", "verify", "--connection", ComplianceHost.StorageConnection, "--table-prefix", host.TablePrefix, "--audit-container", host.TablePrefix + "-audit"]), output);
+        var exit = await ComplianceCli.RunAsync(["audit", "verify", "--connection", ComplianceHost.StorageConnection, "--table-prefix", host.TablePrefix, "--audit-container", host.TablePrefix + "-audit"], output, new StringWriter());
         return (exit, output.ToString());
     }
 }

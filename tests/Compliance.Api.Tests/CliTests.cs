@@ -8,14 +8,14 @@ public sealed class CliTests
     private static string Fixture(params string[] path) => Path.Combine([AppContext.BaseDirectory, "fixtures", .. path]);
 
     [Fact]
-    public void Hash_prints_the_pdq_quality_and_path_the_pipeline_stores()
+    public async Task Hash_prints_the_pdq_quality_and_path_the_pipeline_stores()
     {
         var output = new StringWriter();
         var errors = new StringWriter();
         var camera = Fixture("pdq", "images", "camera.png");
         var moon = Fixture("pdq", "images", "moon.png");
 
-        var exit = MediaCommands.Hash(CommandLine.Parse(["hash", camera, moon]), output, errors);
+        var exit = await ComplianceCli.RunAsync(["hash", camera, moon], output, errors);
 
         Assert.Equal(0, exit);
         Assert.Equal(
@@ -25,12 +25,12 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void Hash_with_dihedral_prints_the_eight_hashes_of_Meta_reference()
+    public async Task Hash_with_dihedral_prints_the_eight_hashes_of_Meta_reference()
     {
         var output = new StringWriter();
         var camera = Fixture("pdq", "images", "camera.png");
 
-        var exit = MediaCommands.Hash(CommandLine.Parse(["hash", "--dihedral", camera]), output, new StringWriter());
+        var exit = await ComplianceCli.RunAsync(["hash", "--dihedral", camera], output, new StringWriter());
 
         Assert.Equal(0, exit);
         var reference = File.ReadLines(Fixture("pdq", "expected-dihedral.csv")).Skip(1).Select(l => l.Split(',')).Where(r => r[0] == "camera.png").ToDictionary(r => r[1], r => r[2]);
@@ -46,7 +46,7 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void Bank_query_reads_mih_query_files_and_prints_every_match_within_the_distance()
+    public async Task Bank_query_reads_mih_query_files_and_prints_every_match_within_the_distance()
     {
         var dir = Directory.CreateTempSubdirectory("bank-query-");
         try
@@ -60,7 +60,7 @@ public sealed class CliTests
             File.WriteAllLines(needles, [nearCamera, new string('0', 64)]);
             var output = new StringWriter();
 
-            var exit = BankQueryCommand.Run(CommandLine.Parse(["bank", "query", "--haystack", haystack, "--needles", needles, "--max-distance", "40"]), output);
+            var exit = await ComplianceCli.RunAsync(["bank", "query", "--haystack", haystack, "--needles", needles, "--max-distance", "40"], output, new StringWriter());
 
             // Expected by brute force over the same files.
             var expected = new List<string>();
@@ -86,11 +86,11 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void Hash_reports_files_that_are_not_images_and_fails()
+    public async Task Hash_reports_files_that_are_not_images_and_fails()
     {
         var errors = new StringWriter();
 
-        var exit = MediaCommands.Hash(CommandLine.Parse(["hash", Fixture("pdq", "README.md")]), new StringWriter(), errors);
+        var exit = await ComplianceCli.RunAsync(["hash", Fixture("pdq", "README.md")], new StringWriter(), errors);
 
         Assert.Equal(1, exit);
         Assert.Contains("not a decodable image", errors.ToString(), StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class CliTests
     {
         var output = new StringWriter();
 
-        var exit = await MediaCommands.DetectAsync(CommandLine.Parse(["detect", Fixture("faces", "astronaut.png")]), output);
+        var exit = await ComplianceCli.RunAsync(["detect", Fixture("faces", "astronaut.png")], output, new StringWriter());
 
         Assert.Equal(0, exit);
         using var analysis = JsonDocument.Parse(output.ToString());

@@ -126,6 +126,12 @@ public sealed class ComplianceHost : IAsyncDisposable
 
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (ContractValidator.Check(request.Method.Method, request.RequestUri!.IsAbsoluteUri ? request.RequestUri.PathAndQuery : request.RequestUri.OriginalString, (int)response.StatusCode, mediaType, text) is { } breach)
+        {
+            throw new Xunit.Sdk.XunitException("The response breaks the OpenAPI contract: " + breach);
+        }
+
         return new Reply((int)response.StatusCode, text, response.Content.Headers.ContentType?.MediaType, response.Headers, response.Headers.ETag?.Tag, response.Headers.Location?.ToString());
     }
 

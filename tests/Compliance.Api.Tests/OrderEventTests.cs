@@ -201,6 +201,48 @@ public sealed class OrderEventTests
     }
 
     [Fact]
+    public async Task Outbox_rows_carry_their_enqueue_time_and_the_relay_reports_the_oldest_pending_event_s_age()
+    {
+        await using var host = await StartAsync("age-a");
+        var issuedAt = host.Clock.GetUtcNow();
+        var order = (await host.IssueAsync("age-a")).GetProperty("orderId").GetString()!;
+
+        // A breach recorded as of a past deadline is still new in the outbox: the row's time is the write's.
+        host.FakeClock.Advance(TimeSpan.FromMinutes(7));
+        await host.PostAsync($"/api/v1/orders/{order}/acknowledgement", host.Provider("age-a"), null);
+        var outbox = host.Services.GetRequiredService<IEventOutbox>();
+        var pending = (await outbox.PendingAsync(100, CancellationToken.None)).OrderBy(e => e.Sequence).ToList();
+        Assert.Equal(["order.issued", "order.acknowledged"], pending.Select(e => e.Type));
+        Assert.Equal([issuedAt, issuedAt.AddMinutes(7)], pending.Select(e => e.EnqueuedAt!.Value));
+
+        var ages = new System.Collections.Concurrent.ConcurrentBag<double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Compliance.Telemetry.ComplianceTelemetry.Name && instrument.Name == "compliance.outbox.oldest_age")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => ages.Add(value));
+        listener.Start();
+
+        // Ten minutes after the issue, the issue event still fails to publish: its age is what the alert reads.
+        host.FakeClock.Advance(TimeSpan.FromMinutes(3));
+        var issued = pending[0];
+        var relay = new OrderEventRelay(outbox, new RefusesOneMessage(host.Services.GetRequiredService<IEventPublisher>(), issued.MessageId), host.Clock);
+        Assert.Equal(new RelayResult(0, 2, 0), await relay.RunAsync(CancellationToken.None));
+        Assert.Contains(600.0, ages);
+
+        // Once everything is out, nothing waits: age zero.
+        var publisher = host.Services.GetRequiredService<IEventPublisher>();
+        Assert.Equal(new RelayResult(2, 0, 0), await new OrderEventRelay(outbox, publisher, host.Clock).RunAsync(CancellationToken.None));
+        ages.Clear();
+        Assert.Equal(new RelayResult(0, 0, 0), await new OrderEventRelay(outbox, publisher, host.Clock).RunAsync(CancellationToken.None));
+        Assert.Equal([0.0], ages.Distinct());
+    }
+
+    [Fact]
     public async Task A_relay_killed_before_publishing_or_before_marking_sent_loses_and_duplicates_nothing()
     {
         await using var host = await StartAsync("ft-a");
@@ -266,7 +308,7 @@ public sealed class OrderEventTests
         await Relay(host).RunAsync(CancellationToken.None);
         var output = new StringWriter();
 
-        var exit = await EventsTailCommand.RunAsync(CommandLine.Parse(["events", "tail", "--subscription", "cli-a", "--max", "1", "--timeout", "20", "--connection", Connection(host)]), output);
+        var exit = await ComplianceCli.RunAsync(["events", "tail", "--subscription", "cli-a", "--max", "1", "--timeout", "20", "--connection", Connection(host)], output, new StringWriter());
 
         Assert.Equal(0, exit);
         var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -31,7 +31,7 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
     {
         // The centre hashes the image on its own machine (the CLI), so only hashes leave it.
         var image = FixturePath("pdq", "images", "camera.png");
-        var hashes = VictimSideHashes(image);
+        var hashes = await VictimSideHashesAsync(image);
         var opened = await Host.PostAsync("/api/v1/cases", Support, new
         {
             legalBasis = "KR-TBA-22-5",
@@ -156,7 +156,7 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
     public async Task A_false_positive_report_stops_the_entry_matching_for_that_provider_only()
     {
         var image = FixturePath("pdq", "images", "grass.png");
-        var hashes = VictimSideHashes(image);
+        var hashes = await VictimSideHashesAsync(image);
         var opened = await OpenAsync(new { legalBasis = "US-TAKE-IT-DOWN", hashes = new[] { new { pdqs = hashes } }, locations = new[] { new { providerId = fixture.ProviderA, url = "https://a.example/g" } } });
         Assert.Equal(201, opened.Status);
 
@@ -187,7 +187,7 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task Opening_a_case_is_idempotent_and_refuses_what_the_law_does_not_provide_for()
     {
-        var body = new { legalBasis = "KR-TBA-22-5", hashes = new[] { new { pdq = VictimSideHashes(FixturePath("pdq", "images", "text.png"))[0] } }, locations = new[] { new { providerId = fixture.ProviderB, url = "https://b.example/t" } } };
+        var body = new { legalBasis = "KR-TBA-22-5", hashes = new[] { new { pdq = (await VictimSideHashesAsync(FixturePath("pdq", "images", "text.png")))[0] } }, locations = new[] { new { providerId = fixture.ProviderB, url = "https://b.example/t" } } };
         var key = Guid.NewGuid().ToString();
         var first = await Host.PostAsync("/api/v1/cases", Support, body, idempotencyKey: key);
         var again = await Host.PostAsync("/api/v1/cases", Support, body, idempotencyKey: key);
@@ -254,7 +254,7 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task The_threatexchange_export_lists_every_enabled_PDQ_as_a_signal_line()
     {
-        var hashes = VictimSideHashes(FixturePath("pdq", "images", "color.png"));
+        var hashes = await VictimSideHashesAsync(FixturePath("pdq", "images", "color.png"));
         Assert.Equal(201, (await OpenAsync(new { legalBasis = "KR-TBA-22-5", hashes = new[] { new { pdqs = hashes } }, locations = new[] { new { providerId = fixture.ProviderB, url = "https://b.example/c" } } })).Status);
 
         var file = await Host.GetAsync("/api/v1/hashbank?format=threatexchange", Host.Provider(fixture.ProviderC));
@@ -330,10 +330,10 @@ public sealed class VictimCaseTests(VictimCaseTests.Fixture fixture) : IClassFix
     }
 
     /// <summary>What the centre's machine prints with <c>compliance hash --dihedral</c>: eight hashes in Meta's order.</summary>
-    private static string[] VictimSideHashes(string path)
+    private static async Task<string[]> VictimSideHashesAsync(string path)
     {
         var output = new StringWriter();
-        Assert.Equal(0, MediaCommands.Hash(CommandLine.Parse(["hash", "--dihedral", path]), output, new StringWriter()));
+        Assert.Equal(0, await ComplianceCli.RunAsync(["hash", "--dihedral", path], output, new StringWriter()));
         var hashes = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).ToArray();
         Assert.Equal(8, hashes.Length);
         return hashes;

@@ -91,7 +91,7 @@ public sealed class VideoLookupTests(VideoLookupTests.Fixture fixture) : IClassF
     private static async Task<List<string>> ProviderSideFramesAsync(string path)
     {
         var output = new StringWriter();
-        Assert.Equal(0, await MediaCommands.HashFramesAsync(CommandLine.Parse(["hash", "--frames", path]), output, new StringWriter()));
+        Assert.Equal(0, await ComplianceCli.RunAsync(["hash", "--frames", path], output, new StringWriter()));
         return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).ToList();
     }
 

@@ -111,6 +111,15 @@ public sealed class TemplateTests
         }
 
         Assert.Contains("customDimensions.provider_id", queries, StringComparison.Ordinal);
+
+        // The backlog alert reads the oldest pending event's age, not only the count of events waiting.
+        var backlog = Descendants(Template.Root).Single(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() == "outbox-backlog");
+        var query = backlog.GetProperty("query").GetString()!;
+        Assert.Contains("ageSeconds = maxif(valueMax, name == \"compliance.outbox.oldest_age\")", query, StringComparison.Ordinal);
+        Assert.Contains("where ageSeconds >= {0} or backlog >= {1}', mul(parameters('outboxBacklogAgeMinutes'), 60), parameters('outboxBacklog'))", query, StringComparison.Ordinal);
+        var ageParameter = Descendants(Template.Root).Single(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("outboxBacklogAgeMinutes", out var p) && p.TryGetProperty("defaultValue", out _)).GetProperty("outboxBacklogAgeMinutes");
+        Assert.Equal(10, ageParameter.GetProperty("defaultValue").GetInt32());
+        Assert.Equal(1, ageParameter.GetProperty("minValue").GetInt32());
         Assert.Contains("resultCode", queries, StringComparison.Ordinal);
         var deadLetters = Assert.Single(Template.OfType("Microsoft.Insights/metricAlerts"));
         Assert.Equal("DeadletteredMessages", deadLetters.GetProperty("properties").GetProperty("criteria").GetProperty("allOf")[0].GetProperty("metricName").GetString());
@@ -284,4 +293,21 @@ public sealed class TemplateTests
         Assert.Equal("[parameters('mediaRetentionDays')]", rule.GetProperty("actions").GetProperty("baseBlob").GetProperty("delete").GetProperty("daysAfterCreationGreaterThan").GetString());
     }
 
+    private static IEnumerable<JsonElement> Descendants(JsonElement element)
+    {
+        yield return element;
+        var children = element.ValueKind switch
+        {
+            JsonValueKind.Object => element.EnumerateObject().Select(p => p.Value),
+            JsonValueKind.Array => element.EnumerateArray(),
+            _ => [],
+        };
+        foreach (var child in children)
+        {
+            foreach (var descendant in Descendants(child))
+            {
+                yield return descendant;
+            }
+        }
+    }
 }

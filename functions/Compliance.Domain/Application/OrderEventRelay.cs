@@ -5,7 +5,8 @@ namespace Compliance.Application;
 /// <summary>An order event written to the outbox with its state change, waiting to be published.</summary>
 /// <param name="Body">The serialized CloudEvent.</param>
 /// <param name="Attempts">Failed publishing attempts so far.</param>
-public sealed record PendingEvent(string MessageId, string ProviderId, string OrderId, int Sequence, string Type, string Body, string OutboxKey, int Attempts = 0);
+/// <param name="EnqueuedAt">When the row was written to the outbox (with its change), for the backlog's age.</param>
+public sealed record PendingEvent(string MessageId, string ProviderId, string OrderId, int Sequence, string Type, string Body, string OutboxKey, int Attempts = 0, DateTimeOffset? EnqueuedAt = null);
 
 /// <summary>Events written in the same transaction as the state change they describe.</summary>
 public interface IEventOutbox
@@ -48,8 +49,10 @@ public sealed record RelayResult(int Published, int Failed, int Parked = 0);
 /// order go out in sequence; a failure holds back that order's later events, until the failing
 /// event has failed <see cref="MaxAttempts"/> times: then it is parked (and reported) and the rest go.
 /// </summary>
-public sealed class OrderEventRelay(IEventOutbox outbox, IEventPublisher publisher)
+public sealed class OrderEventRelay(IEventOutbox outbox, IEventPublisher publisher, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public const int BatchSize = 500;
     public const int MaxAttempts = 5;
 
@@ -62,6 +65,7 @@ public sealed class OrderEventRelay(IEventOutbox outbox, IEventPublisher publish
 
         var pending = await outbox.PendingAsync(BatchSize, cancellationToken);
         Telemetry.ComplianceTelemetry.OutboxPending.Record(pending.Count);
+        Telemetry.ComplianceTelemetry.OutboxOldestAge.Record(OldestAge(pending, _clock.GetUtcNow()).TotalSeconds);
         int published = 0, failed = 0, parked = 0;
         foreach (var order in pending.GroupBy(e => e.OrderId))
         {
@@ -99,6 +103,13 @@ public sealed class OrderEventRelay(IEventOutbox outbox, IEventPublisher publish
 
         return new RelayResult(published, failed, parked);
     }
+
+    /// <summary>
+    /// How long the oldest event read has waited: a backlog that is small but stuck shows here, where
+    /// the count alone would not. Zero when nothing waits.
+    /// </summary>
+    public static TimeSpan OldestAge(IReadOnlyList<PendingEvent> pending, DateTimeOffset now) =>
+        pending.Select(e => e.EnqueuedAt).OfType<DateTimeOffset>().DefaultIfEmpty(now).Min() is var oldest && oldest < now ? now - oldest : TimeSpan.Zero;
 
     private async Task<bool> TryPublishAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken)
     {

@@ -28,6 +28,8 @@ public static class ComplianceTelemetry
 
     public static readonly Histogram<long> OutboxPending = Meter.CreateHistogram<long>("compliance.outbox.pending", description: "Events waiting in the outbox at each relay run");
 
+    public static readonly Histogram<double> OutboxOldestAge = Meter.CreateHistogram<double>("compliance.outbox.oldest_age", unit: "s", description: "Age of the oldest event waiting in the outbox at each relay run");
+
     public static readonly Counter<long> OutboxParked = Meter.CreateCounter<long>("compliance.outbox.parked", description: "Events set aside after failing to publish too often");
 
     public static readonly Histogram<double> IntakeLatency = Meter.CreateHistogram<double>("compliance.orders.intake_latency", unit: "ms", description: "Time to take in an order");

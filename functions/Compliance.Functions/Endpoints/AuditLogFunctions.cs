@@ -1,4 +1,5 @@
 using Compliance.AuditLog;
+using Compliance.Functions.Contract;
 using Compliance.Functions.Http;
 using Compliance.Problems;
 using Microsoft.AspNetCore.Http;
@@ -16,12 +17,19 @@ public sealed class AuditLogFunctions(HttpApi api, AuditLogService audit, ICheck
         audit.SequenceAndCheckpointAsync(cancellationToken);
 
     [Function("GetLatestCheckpoint")]
+    [Returns(200, typeof(CheckpointView))]
+    [Refuses(ProblemKind.NotFound)]
     public Task<IActionResult> Latest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/audit/checkpoints/latest")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller => ApiResponse.Ok(CheckpointView.From(await audit.LatestAsync(caller, cancellationToken), signer.PublicKeyPem)), cancellationToken);
 
     [Function("GetInclusionProof")]
+    [Returns(200, typeof(InclusionProof))]
+    [Query("orderId", typeof(string), Required = true)]
+    [Query("sequence", typeof(int), Required = true)]
+    [Query("treeSize", typeof(int))]
+    [Refuses(ProblemKind.InvalidQuery, ProblemKind.NotFound)]
     public Task<IActionResult> Inclusion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/audit/proofs/inclusion")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -33,6 +41,10 @@ public sealed class AuditLogFunctions(HttpApi api, AuditLogService audit, ICheck
             cancellationToken)), cancellationToken);
 
     [Function("GetConsistencyProof")]
+    [Returns(200, typeof(ConsistencyProof))]
+    [Query("from", typeof(int), Required = true)]
+    [Query("to", typeof(int), Required = true)]
+    [Refuses(ProblemKind.InvalidQuery, ProblemKind.NotFound)]
     public Task<IActionResult> Consistency(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/audit/proofs/consistency")] HttpRequest request,
         CancellationToken cancellationToken) =>

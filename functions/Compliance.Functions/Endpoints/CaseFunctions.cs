@@ -1,6 +1,8 @@
 using Compliance.Application;
 using Compliance.Cases;
+using Compliance.Functions.Contract;
 using Compliance.Functions.Http;
+using Compliance.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -13,6 +15,9 @@ public sealed class CaseFunctions(HttpApi api, CaseService cases, CaseStatusLimi
     public const string AccessCodeHeader = "X-Case-Access-Code";
 
     [Function("OpenCase")]
+    [Accepts(typeof(OpenCaseRequest))]
+    [Returns(201, typeof(CaseOpenedView))]
+    [Refuses(ProblemKind.ValidationFailed, ProblemKind.UnknownRegime, ProblemKind.UnknownProvider, ProblemKind.RegimeNotForVictims, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> Open(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/cases")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -23,6 +28,8 @@ public sealed class CaseFunctions(HttpApi api, CaseService cases, CaseStatusLimi
         }, cancellationToken, keepBody: false);
 
     [Function("GetCase")]
+    [Returns(200, typeof(CaseView))]
+    [Refuses(ProblemKind.NotFound)]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/cases/{caseId}")] HttpRequest request,
         string caseId,
@@ -30,6 +37,9 @@ public sealed class CaseFunctions(HttpApi api, CaseService cases, CaseStatusLimi
         api.ReadAsync(request, async caller => ApiResponse.Ok(CaseView.From(await cases.GetAsync(caller, caseId, cancellationToken))), cancellationToken);
 
     [Function("CloseCase")]
+    [Accepts(typeof(CloseCaseRequest))]
+    [Returns(200, typeof(CaseView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.ValidationFailed, ProblemKind.IllegalTransition, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> Close(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/cases/{caseId}/closure")] HttpRequest request,
         string caseId,
@@ -43,6 +53,9 @@ public sealed class CaseFunctions(HttpApi api, CaseService cases, CaseStatusLimi
 
     /// <summary>The victim's status page: no account, the access code in a header (never in the URL, which logs keep).</summary>
     [Function("GetCaseStatus")]
+    [Anonymous(Header = AccessCodeHeader)]
+    [Returns(200, typeof(CaseStatusView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.TooManyRequests)]
     public Task<IActionResult> Status(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/cases/{caseId}/status")] HttpRequest request,
         string caseId,

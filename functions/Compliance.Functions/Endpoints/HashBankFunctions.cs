@@ -1,5 +1,7 @@
 using Compliance.Application;
+using Compliance.Functions.Contract;
 using Compliance.Functions.Http;
+using Compliance.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -16,6 +18,10 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media, HashBankL
     /// or an image sent as the body (image/*). Either way a rotated or mirrored copy is found.
     /// </summary>
     [Function("LookupHashBank")]
+    [Accepts(typeof(HashLookupRequest), Idempotent = false, AlsoAccepts = ["image/*", "application/octet-stream"])]
+    [Returns(200, typeof(HashBankLookupView))]
+    [Query("maxDistance", typeof(int), Description = "For an image body; a JSON body carries its own.")]
+    [Refuses(ProblemKind.ValidationFailed, ProblemKind.InvalidQuery, ProblemKind.TooManyRequests)]
     public Task<IActionResult> Lookup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/hashbank/lookup")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -25,11 +31,14 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media, HashBankL
             var matches = mediaType is not null && (mediaType.StartsWith("image/", StringComparison.Ordinal) || mediaType == "application/octet-stream")
                 ? await media.LookupImageAsync(caller, new MemoryStream(body), QueryParameters.Number(request, "maxDistance"), cancellationToken)
                 : await LookupHashAsync(caller, body, cancellationToken);
-            return ApiResponse.Ok(new { matches = matches.Select(HashBankMatchView.From) });
+            return ApiResponse.Ok(new HashBankLookupView([.. matches.Select(HashBankMatchView.From)]));
         }, cancellationToken);
 
     /// <summary><c>{"frames": ["pdq", ...]}</c>: a video's frame hashes at one per second, matched by vPDQ's rule.</summary>
     [Function("LookupHashBankVideo")]
+    [Accepts(typeof(VideoLookupRequest), Idempotent = false)]
+    [Returns(200, typeof(VideoLookupView))]
+    [Refuses(ProblemKind.ValidationFailed, ProblemKind.TooManyRequests)]
     public Task<IActionResult> LookupVideo(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/hashbank/lookup/video")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -38,10 +47,16 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media, HashBankL
             using var lease = limit.Acquire(caller);
             var lookup = HttpApi.ParseJson<VideoLookupRequest>(body);
             var matches = await media.LookupVideoAsync(caller, lookup.Frames, lookup.MaxDistance, cancellationToken);
-            return ApiResponse.Ok(new { matches = matches.Select(VideoMatchView.From) });
+            return ApiResponse.Ok(new VideoLookupView([.. matches.Select(VideoMatchView.From)]));
         }, cancellationToken);
 
     [Function("ExportHashBank")]
+    [Returns(200, typeof(HashBankExportView))]
+    [Returns(200, typeof(string), MediaType = "text/plain")]
+    [Query("format", typeof(string), Description = "threatexchange for python-threatexchange's local-file format; left out for JSON.")]
+    [Query("since", typeof(DateTimeOffset))]
+    [Query("continuationToken", typeof(string))]
+    [Refuses(ProblemKind.InvalidQuery)]
     public Task<IActionResult> Export(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/hashbank")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -55,7 +70,7 @@ public sealed class HashBankFunctions(HttpApi api, MediaService media, HashBankL
 
             var (entries, next) = await media.ExportAsync(caller, QueryParameters.Time(request, "since"), QueryParameters.Text(request, "continuationToken"), cancellationToken);
             return format is null
-                ? ApiResponse.Ok(new { entries = entries.Select(BankedHashView.From), continuationToken = next })
+                ? ApiResponse.Ok(new HashBankExportView([.. entries.Select(BankedHashView.From)], next))
                 : new ApiResponse(200, Compliance.Exports.SignalExchangeFile.Write(entries), ContentType: ApiResponse.PlainText) { ContinuationToken = next };
         }, cancellationToken);
 

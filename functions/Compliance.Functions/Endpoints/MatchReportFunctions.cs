@@ -1,6 +1,8 @@
 using Compliance.Application;
 using Compliance.Cases;
+using Compliance.Functions.Contract;
 using Compliance.Functions.Http;
+using Compliance.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -11,6 +13,9 @@ namespace Compliance.Functions.Endpoints;
 public sealed class MatchReportFunctions(HttpApi api, MatchReportService reports)
 {
     [Function("ReportMatch")]
+    [Accepts(typeof(MatchReportRequest))]
+    [Returns(201, typeof(MatchReportView))]
+    [Refuses(ProblemKind.ValidationFailed, ProblemKind.NoBankMatch, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> Report(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/hashbank/matches")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -21,6 +26,10 @@ public sealed class MatchReportFunctions(HttpApi api, MatchReportService reports
         }, cancellationToken);
 
     [Function("GetReuploadFigures")]
+    [Returns(200, typeof(ReuploadFiguresView))]
+    [Query("from", typeof(DateTimeOffset))]
+    [Query("to", typeof(DateTimeOffset))]
+    [Refuses(ProblemKind.InvalidQuery)]
     public Task<IActionResult> Figures(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/hashbank/matches/figures")] HttpRequest request,
         CancellationToken cancellationToken) =>

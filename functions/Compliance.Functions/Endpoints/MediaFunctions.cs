@@ -1,6 +1,8 @@
 using Compliance.Application;
+using Compliance.Functions.Contract;
 using Compliance.Functions.Http;
 using Compliance.Media;
+using Compliance.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -11,6 +13,9 @@ namespace Compliance.Functions.Endpoints;
 public sealed class MediaFunctions(HttpApi api, MediaService media)
 {
     [Function("CreateMediaUpload")]
+    [Accepts(typeof(EmptyRequest))]
+    [Returns(201, typeof(UploadTicketView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.IllegalTransition, ProblemKind.ValidationFailed)]
     public Task<IActionResult> CreateUpload(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/media")] HttpRequest request,
         string orderId,
@@ -22,6 +27,8 @@ public sealed class MediaFunctions(HttpApi api, MediaService media)
         }, cancellationToken);
 
     [Function("GetMedia")]
+    [Returns(200, typeof(MediaView))]
+    [Refuses(ProblemKind.NotFound)]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/media/{mediaId}")] HttpRequest request,
         string orderId,
@@ -30,11 +37,13 @@ public sealed class MediaFunctions(HttpApi api, MediaService media)
         api.ReadAsync(request, async caller => ApiResponse.Ok(MediaView.From(await media.GetAsync(caller, orderId, mediaId, cancellationToken))), cancellationToken);
 
     [Function("ListMedia")]
+    [Returns(200, typeof(MediaListView))]
+    [Refuses(ProblemKind.NotFound)]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/media")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
-        api.ReadAsync(request, async caller => ApiResponse.Ok(new { media = (await media.ListAsync(caller, orderId, cancellationToken)).Select(MediaView.From) }), cancellationToken);
+        api.ReadAsync(request, async caller => ApiResponse.Ok(new MediaListView([.. (await media.ListAsync(caller, orderId, cancellationToken)).Select(MediaView.From)])), cancellationToken);
 
     /// <summary>
     /// Analyses each blob uploaded through a ticket. On Flex Consumption the trigger is fed by Event

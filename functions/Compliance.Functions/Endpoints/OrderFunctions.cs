@@ -1,6 +1,8 @@
 using Compliance.Application;
+using Compliance.Functions.Contract;
 using Compliance.Functions.Http;
 using Compliance.Orders;
+using Compliance.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -11,6 +13,9 @@ namespace Compliance.Functions.Endpoints;
 public sealed class OrderFunctions(HttpApi api, OrderService orders)
 {
     [Function("IssueOrder")]
+    [Accepts(typeof(IssueOrderRequest))]
+    [Returns(201, typeof(OrderView))]
+    [Refuses(ProblemKind.ValidationFailed, ProblemKind.UnknownRegime, ProblemKind.UnknownProvider, ProblemKind.DeadlineNotAllowed, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> Issue(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -21,6 +26,8 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
         }, cancellationToken);
 
     [Function("GetOrder")]
+    [Returns(200, typeof(OrderView))]
+    [Refuses(ProblemKind.NotFound)]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}")] HttpRequest request,
         string orderId,
@@ -32,6 +39,12 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
         }, cancellationToken);
 
     [Function("ListOrders")]
+    [Returns(200, typeof(OrderPageView))]
+    [Query("providerId", typeof(string))]
+    [Query("status", typeof(OrderStatus))]
+    [Query("continuationToken", typeof(string))]
+    [Query("pageSize", typeof(int))]
+    [Refuses(ProblemKind.InvalidQuery)]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -49,6 +62,8 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
 
     /// <summary>The DSA Transparency Database statement of reasons for a removed or disabled order, ready to submit.</summary>
     [Function("GetStatementOfReasons")]
+    [Returns(200, typeof(Compliance.Exports.StatementOfReasons))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.IllegalTransition)]
     public Task<IActionResult> StatementOfReasons(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/statement-of-reasons")] HttpRequest request,
         string orderId,
@@ -57,6 +72,9 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
 
     /// <summary>A TCO form for the order (annex-i, annex-ii, annex-iii) as JSON, or printable with <c>Accept: text/html</c>.</summary>
     [Function("GetOrderDocument")]
+    [Returns(200, typeof(Compliance.Exports.TcoDocument))]
+    [Returns(200, typeof(string), MediaType = "text/html")]
+    [Refuses(ProblemKind.NotFound, ProblemKind.NotAcceptable, ProblemKind.IllegalTransition)]
     public Task<IActionResult> Document(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/documents/{annex}")] HttpRequest request,
         string orderId,
@@ -70,6 +88,8 @@ public sealed class OrderFunctions(HttpApi api, OrderService orders)
         }, cancellationToken);
 
     [Function("GetOrderHistory")]
+    [Returns(200, typeof(OrderHistoryView))]
+    [Refuses(ProblemKind.NotFound)]
     public Task<IActionResult> History(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/orders/{orderId}/history")] HttpRequest request,
         string orderId,

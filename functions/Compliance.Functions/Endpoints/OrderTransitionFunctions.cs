@@ -1,7 +1,9 @@
 using Compliance.Access;
 using Compliance.Application;
+using Compliance.Functions.Contract;
 using Compliance.Functions.Http;
 using Compliance.Orders;
+using Compliance.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -15,6 +17,9 @@ namespace Compliance.Functions.Endpoints;
 public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
 {
     [Function("AcknowledgeOrder")]
+    [Accepts(typeof(AcknowledgementRequest))]
+    [Returns(200, typeof(OrderView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.ValidationFailed, ProblemKind.IllegalTransition, ProblemKind.DeadlineNotAllowed, ProblemKind.PreconditionFailed, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> Acknowledge(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/acknowledgement")] HttpRequest request,
         string orderId,
@@ -22,6 +27,9 @@ public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
         Transition<AcknowledgementRequest>(request, (caller, _, c) => orders.AcknowledgeAsync(caller, orderId, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("ConfirmRemoval")]
+    [Accepts(typeof(ConfirmationRequest))]
+    [Returns(200, typeof(OrderView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.ValidationFailed, ProblemKind.IllegalTransition, ProblemKind.DeadlineNotAllowed, ProblemKind.PreconditionFailed, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> Confirm(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/confirmation")] HttpRequest request,
         string orderId,
@@ -29,6 +37,9 @@ public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
         Transition<ConfirmationRequest>(request, (caller, body, c) => orders.ConfirmAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("ObjectToOrder")]
+    [Accepts(typeof(ObjectionRequest))]
+    [Returns(200, typeof(OrderView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.ValidationFailed, ProblemKind.IllegalTransition, ProblemKind.DeadlineNotAllowed, ProblemKind.PreconditionFailed, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> RaiseObjection(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/objection")] HttpRequest request,
         string orderId,
@@ -36,6 +47,9 @@ public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
         Transition<ObjectionRequest>(request, (caller, body, c) => orders.ObjectAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("ReportGroundsCeased")]
+    [Accepts(typeof(GroundsCeasedRequest))]
+    [Returns(200, typeof(OrderView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.ValidationFailed, ProblemKind.IllegalTransition, ProblemKind.DeadlineNotAllowed, ProblemKind.PreconditionFailed, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> ReportGroundsCeased(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/grounds-ceased")] HttpRequest request,
         string orderId,
@@ -44,6 +58,9 @@ public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
 
     /// <summary>DSA Art. 9 orders: <c>{"reasons": "..."}</c>, the provider's answer that it gives the order no effect.</summary>
     [Function("GiveNoEffect")]
+    [Accepts(typeof(NoEffectRequest))]
+    [Returns(200, typeof(OrderView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.ValidationFailed, ProblemKind.IllegalTransition, ProblemKind.DeadlineNotAllowed, ProblemKind.PreconditionFailed, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> GiveNoEffect(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/no-effect")] HttpRequest request,
         string orderId,
@@ -51,6 +68,9 @@ public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
         Transition<NoEffectRequest>(request, (caller, body, c) => orders.GiveNoEffectAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("WithdrawOrder")]
+    [Accepts(typeof(WithdrawalRequest))]
+    [Returns(200, typeof(OrderView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.ValidationFailed, ProblemKind.IllegalTransition, ProblemKind.DeadlineNotAllowed, ProblemKind.PreconditionFailed, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> Withdraw(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/withdrawal")] HttpRequest request,
         string orderId,
@@ -58,6 +78,9 @@ public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
         Transition<WithdrawalRequest>(request, (caller, body, c) => orders.WithdrawAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("ExtendDeadline")]
+    [Accepts(typeof(ExtensionRequest))]
+    [Returns(200, typeof(OrderView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.ValidationFailed, ProblemKind.IllegalTransition, ProblemKind.DeadlineNotAllowed, ProblemKind.PreconditionFailed, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> Extend(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/extension")] HttpRequest request,
         string orderId,
@@ -65,6 +88,9 @@ public sealed class OrderTransitionFunctions(HttpApi api, OrderService orders)
         Transition<ExtensionRequest>(request, (caller, body, c) => orders.ExtendAsync(caller, orderId, body, c.ExpectedVersion, c.RequestKey, cancellationToken), cancellationToken);
 
     [Function("ClarifyOrder")]
+    [Accepts(typeof(ClarificationRequest))]
+    [Returns(200, typeof(OrderView))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.ValidationFailed, ProblemKind.IllegalTransition, ProblemKind.DeadlineNotAllowed, ProblemKind.PreconditionFailed, ProblemKind.ConcurrencyConflict)]
     public Task<IActionResult> Clarify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/orders/{orderId}/clarification")] HttpRequest request,
         string orderId,

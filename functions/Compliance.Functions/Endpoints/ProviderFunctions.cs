@@ -1,6 +1,8 @@
 using Compliance.Application;
+using Compliance.Functions.Contract;
 using Compliance.Functions.Http;
 using Compliance.Regimes;
+using Compliance.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -11,6 +13,9 @@ namespace Compliance.Functions.Endpoints;
 public sealed class ProviderFunctions(HttpApi api, ProviderService providers, RegimeCatalog regimes)
 {
     [Function("RegisterProvider")]
+    [Accepts(typeof(RegisterProviderRequest))]
+    [Returns(201, typeof(ProviderView))]
+    [Refuses(ProblemKind.ValidationFailed, ProblemKind.ProviderExists)]
     public Task<IActionResult> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/providers")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -22,6 +27,9 @@ public sealed class ProviderFunctions(HttpApi api, ProviderService providers, Re
 
     /// <summary>TCO Art. 3(2): <c>{"legalBasis": "EU-TCO", "authority": "...", "informedAt"?, "note"?}</c>, the information ahead of an authority's first order.</summary>
     [Function("RecordAdvanceInformation")]
+    [Accepts(typeof(AdvanceInformationRequest))]
+    [Returns(201, typeof(AdvanceInformation))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.ValidationFailed, ProblemKind.UnknownRegime, ProblemKind.UnknownProvider)]
     public Task<IActionResult> AdvanceInformation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/providers/{providerId}/advance-information")] HttpRequest request,
         string providerId,
@@ -30,13 +38,16 @@ public sealed class ProviderFunctions(HttpApi api, ProviderService providers, Re
             new ApiResponse(201, await providers.RecordAdvanceInformationAsync(caller, providerId, body, cancellationToken)), cancellationToken);
 
     [Function("ListProviders")]
+    [Returns(200, typeof(ProviderListView))]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/providers")] HttpRequest request,
         CancellationToken cancellationToken) =>
         api.ReadAsync(request, async caller =>
-            ApiResponse.Ok(new { providers = (await providers.ListAsync(caller, cancellationToken)).Select(ProviderView.From) }), cancellationToken);
+            ApiResponse.Ok(new ProviderListView([.. (await providers.ListAsync(caller, cancellationToken)).Select(ProviderView.From)])), cancellationToken);
 
     [Function("GetProvider")]
+    [Returns(200, typeof(ProviderView))]
+    [Refuses(ProblemKind.NotFound)]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/providers/{providerId}")] HttpRequest request,
         string providerId,
@@ -44,8 +55,9 @@ public sealed class ProviderFunctions(HttpApi api, ProviderService providers, Re
         api.ReadAsync(request, async caller => ApiResponse.Ok(ProviderView.From(await providers.GetAsync(caller, providerId, cancellationToken))), cancellationToken);
 
     [Function("ListRegimes")]
+    [Returns(200, typeof(RegimeListView))]
     public Task<IActionResult> Regimes(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/regimes")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        api.ReadAsync(request, _ => Task.FromResult(ApiResponse.Ok(new { regimes = regimes.All.Select(RegimeView.From) })), cancellationToken);
+        api.ReadAsync(request, _ => Task.FromResult(ApiResponse.Ok(new RegimeListView([.. regimes.All.Select(RegimeView.From)]))), cancellationToken);
 }

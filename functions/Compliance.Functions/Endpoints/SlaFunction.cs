@@ -1,5 +1,7 @@
 using Compliance.Application;
+using Compliance.Functions.Contract;
 using Compliance.Functions.Http;
+using Compliance.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,6 +12,11 @@ public sealed class SlaFunction(HttpApi api, SlaService sla)
 {
     /// <summary>A provider's SLA figures as JSON, or as CSV for <c>Accept: text/csv</c>.</summary>
     [Function("GetProviderSla")]
+    [Returns(200, typeof(Compliance.Sla.SlaReport))]
+    [Returns(200, typeof(string), MediaType = "text/csv")]
+    [Query("from", typeof(DateTimeOffset))]
+    [Query("to", typeof(DateTimeOffset))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.InvalidQuery, ProblemKind.NotAcceptable)]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/providers/{providerId}/sla")] HttpRequest request,
         string providerId,
@@ -23,6 +30,11 @@ public sealed class SlaFunction(HttpApi api, SlaService sla)
 
     /// <summary>The provider's transparency report per legal basis, as JSON or CSV.</summary>
     [Function("GetTransparencyReport")]
+    [Returns(200, typeof(Compliance.Exports.TransparencyReport))]
+    [Returns(200, typeof(string), MediaType = "text/csv")]
+    [Query("from", typeof(DateTimeOffset))]
+    [Query("to", typeof(DateTimeOffset))]
+    [Refuses(ProblemKind.NotFound, ProblemKind.InvalidQuery, ProblemKind.NotAcceptable)]
     public Task<IActionResult> Transparency(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/providers/{providerId}/transparency-report")] HttpRequest request,
         string providerId,

@@ -19,5 +19,8 @@ public static class ApiJson
         // Responses are JSON documents, never inlined into HTML: '&' in SAS URLs stays readable.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+
+        // Named, not left to the first serialization: the OpenAPI document exports schemas from these options.
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 }

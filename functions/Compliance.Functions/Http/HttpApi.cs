@@ -99,19 +99,10 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
 
     public static StoredResponse Problem(HttpRequest request, ProblemType type, string detail, IReadOnlyDictionary<string, object?>? extensions = null)
     {
-        var document = new Dictionary<string, object?>
+        var document = new ProblemDocument(type.Type, type.Title, type.Status, detail, request.Path.Value)
         {
-            ["type"] = type.Type,
-            ["title"] = type.Title,
-            ["status"] = type.Status,
-            ["detail"] = detail,
-            ["instance"] = request.Path.Value,
+            Extensions = extensions is { Count: > 0 } ? extensions.ToDictionary() : null,
         };
-        foreach (var (name, value) in extensions ?? new Dictionary<string, object?>())
-        {
-            document[name] = value;
-        }
-
         return new StoredResponse(type.Status, ApiResponse.ProblemJson, JsonSerializer.Serialize(document, ApiJson.Options), null, null);
     }
 
@@ -133,7 +124,7 @@ public sealed partial class HttpApi(ICallerAuthenticator authenticator, IIdempot
         }
         catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            result = new ResponseResult(Problem(request, new ProblemType(499, "client-closed-request", "Client closed request"), "The client went away."));
+            result = new ResponseResult(Problem(request, ProblemType.ClientClosedRequest, "The client went away."));
         }
         catch (Exception e)
         {

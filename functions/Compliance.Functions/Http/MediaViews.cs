@@ -121,3 +121,11 @@ public sealed record VideoMatchView(
 public sealed record VideoLookupRequest(IReadOnlyList<string?>? Frames, int? MaxDistance);
 
 public sealed record HashLookupRequest(string? Pdq, IReadOnlyList<string?>? Pdqs, string? Md5, int? MaxDistance);
+
+public sealed record MediaListView(IReadOnlyList<MediaView> Media);
+
+public sealed record HashBankLookupView(IReadOnlyList<HashBankMatchView> Matches);
+
+public sealed record VideoLookupView(IReadOnlyList<VideoMatchView> Matches);
+
+public sealed record HashBankExportView(IReadOnlyList<BankedHashView> Entries, string? ContinuationToken);

@@ -15,7 +15,14 @@ public sealed record ProblemType(int Status, string Slug, string Title)
     /// <summary>A dependency (storage, the broker) failed or timed out: nothing was half-done, retry later.</summary>
     public static readonly ProblemType Unavailable = new(503, "service-unavailable", "Service temporarily unavailable");
 
+    /// <summary>Only logged: the client is gone and never reads it.</summary>
+    public static readonly ProblemType ClientClosedRequest = new(499, "client-closed-request", "Client closed request");
+
     public string Type => UriPrefix + Slug;
+
+    /// <summary>Every problem type the API can answer with, for its OpenAPI document.</summary>
+    public static IReadOnlyList<ProblemType> All { get; } =
+        [.. Enum.GetValues<ProblemKind>().Select(For).Append(Internal).Append(Unavailable).Append(ClientClosedRequest).DistinctBy(p => p.Slug)];
 
     public static ProblemType For(ProblemKind kind) => kind switch
     {
@@ -46,4 +53,12 @@ public sealed record ProblemType(int Status, string Slug, string Title)
         ProblemKind.MethodNotAllowed => new(405, "method-not-allowed", "Method not allowed"),
         _ => Internal,
     };
+}
+
+/// <summary>The RFC 9457 document every refusal is sent as; members a problem kind adds (errors, limitBytes) follow the standard ones.</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip)]
+public sealed record ProblemDocument(string Type, string Title, int Status, string Detail, string? Instance)
+{
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, object?>? Extensions { get; init; }
 }

@@ -107,3 +107,12 @@ public sealed record RegimeView(
     public static RegimeView From(LegalRegime r) =>
         new(r.Code, r.Jurisdiction, r.Citation, r.Clock?.TotalSeconds, r.ClockBasis, r.LongerPeriodAllowed, r.Preservation.ToString(), r.RecordsRetention?.ToString(), r.RequesterNoticeWithin?.ToString(), r.Objections);
 }
+
+public sealed record ProviderListView(IReadOnlyList<ProviderView> Providers);
+
+public sealed record RegimeListView(IReadOnlyList<RegimeView> Regimes);
+
+/// <param name="Status">healthy, or degraded when a dependency is not.</param>
+public sealed record HealthView(string Status, IReadOnlyDictionary<string, DependencyHealthView> Dependencies);
+
+public sealed record DependencyHealthView(bool Healthy, string? Detail);

@@ -78,14 +78,18 @@ internal static class OrderEntities
     }
 
     /// <summary>The outbox row of one event: same partition as the order, so it commits with the change.</summary>
-    public static TableEntity ToOutboxEntity(TakedownOrder order, OrderEvent entry) =>
-        ToOutboxEntity(order.ProviderId, $"{entry.Sequence:D6}", entry.Sequence, OrderEventMessage.Of(order, entry));
+    public static TableEntity ToOutboxEntity(TakedownOrder order, OrderEvent entry, DateTimeOffset enqueuedAt) =>
+        ToOutboxEntity(order.ProviderId, $"{entry.Sequence:D6}", entry.Sequence, OrderEventMessage.Of(order, entry), enqueuedAt);
 
     /// <summary>
     /// An outbox row in the provider's partition, keyed under the order so the relay keeps each
     /// order's events together; <paramref name="sequence"/> orders them within the order.
     /// </summary>
-    public static TableEntity ToOutboxEntity<TData>(string providerId, string key, int sequence, CloudEvent<TData> message)
+    /// <param name="enqueuedAt">
+    /// Our clock at the write, not the event's time: a breach recorded as of a past deadline is
+    /// still new in the outbox.
+    /// </param>
+    public static TableEntity ToOutboxEntity<TData>(string providerId, string key, int sequence, CloudEvent<TData> message, DateTimeOffset enqueuedAt)
     {
         var row = new TableEntity(providerId, $"{OutboxPrefix}{message.Subject}|{key}")
         {
@@ -94,6 +98,7 @@ internal static class OrderEntities
             ["OrderId"] = message.Subject,
             ["Sequence"] = sequence,
             ["Type"] = message.Type,
+            ["EnqueuedAt"] = enqueuedAt,
         };
 
         // order.issued lists the order's URLs, which can exceed one property.
@@ -108,8 +113,8 @@ internal static class OrderEntities
     /// What a change writes beside the order row, in the same transaction: each history entry, its
     /// outbox event, and its leaf for the audit log (given its place in the log later by the sequencer).
     /// </summary>
-    public static IEnumerable<TableEntity> HistoryAndOutbox(OrderChange change) =>
-        change.Events.SelectMany(e => new[] { ToEntity(change.Order.ProviderId, change.Order.OrderId, e), ToOutboxEntity(change.Order, e), ToAuditEntity(change.Order, e) });
+    public static IEnumerable<TableEntity> HistoryAndOutbox(OrderChange change, DateTimeOffset enqueuedAt) =>
+        change.Events.SelectMany(e => new[] { ToEntity(change.Order.ProviderId, change.Order.OrderId, e), ToOutboxEntity(change.Order, e, enqueuedAt), ToAuditEntity(change.Order, e) });
 
     /// <summary>
     /// A pending leaf sits under its own row-key prefix in the provider's partition, so the sequencer

@@ -10,8 +10,10 @@ namespace Compliance.Infrastructure.Storage;
 /// Outbox rows live beside the order they belong to (so they commit with it); pending ones are
 /// found by their row-key prefix in each provider's partition and deleted once published.
 /// </summary>
-public sealed class TableEventOutbox(ComplianceTables tables) : IEventOutbox
+public sealed class TableEventOutbox(ComplianceTables tables, TimeProvider? clock = null) : IEventOutbox
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     private const string ParkedPrefix = "parked|";
     private const string ParkedKind = "parked";
 
@@ -74,14 +76,17 @@ public sealed class TableEventOutbox(ComplianceTables tables) : IEventOutbox
         row.GetString("Type"),
         LongText.Read(row, "Body"),
         row.RowKey,
-        row.GetInt32("Attempts") ?? 0);
+        row.GetInt32("Attempts") ?? 0,
+
+        // Rows written before the column existed: their last write is the best estimate.
+        row.GetDateTimeOffset("EnqueuedAt") ?? row.Timestamp);
 
     public async Task EnqueueAsync(MediaRecord record, CancellationToken cancellationToken)
     {
         var message = MediaEventMessage.Of(record);
 
         // Sequence: after the order's own events in the same relay batch.
-        var row = OrderEntities.ToOutboxEntity(record.ProviderId, message.Id, int.MaxValue, message);
+        var row = OrderEntities.ToOutboxEntity(record.ProviderId, message.Id, int.MaxValue, message, _clock.GetUtcNow());
         var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }

@@ -13,8 +13,10 @@ namespace Compliance.Infrastructure.Storage;
 /// regulators can find an order without knowing its provider. Every change is one transaction:
 /// the order, its history entries and their outbox rows.
 /// </summary>
-public sealed class TableOrderStore(ComplianceTables tables) : IOrderStore
+public sealed class TableOrderStore(ComplianceTables tables, TimeProvider? clock = null) : IOrderStore
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public async Task<StoredOrder?> FindAsync(string orderId, CancellationToken cancellationToken)
     {
         var lookup = await tables.GetAsync(TableNames.OrderLookup, cancellationToken);
@@ -42,7 +44,7 @@ public sealed class TableOrderStore(ComplianceTables tables) : IOrderStore
         }
 
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, OrderEntities.ToEntity(order)) };
-        actions.AddRange(OrderEntities.HistoryAndOutbox(issued).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
+        actions.AddRange(OrderEntities.HistoryAndOutbox(issued, _clock.GetUtcNow()).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
         var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
         try
         {
@@ -99,7 +101,7 @@ public sealed class TableOrderStore(ComplianceTables tables) : IOrderStore
         {
             new(TableTransactionActionType.UpdateReplace, OrderEntities.ToEntity(order), new ETag(previous.ConcurrencyToken)),
         };
-        actions.AddRange(OrderEntities.HistoryAndOutbox(change).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
+        actions.AddRange(OrderEntities.HistoryAndOutbox(change, _clock.GetUtcNow()).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
         var table = await tables.GetAsync(TableNames.Orders, cancellationToken);
         try
         {
