@@ -93,7 +93,17 @@ internal static class ComplianceCli
         var connection = new Option<string?>("--connection") { Description = "Service Bus connection string (default: the ServiceBus variable, else the local broker on port 5673)" };
         var tail = new Command("tail", "Prints order events from a subscription, one CloudEvent JSON per line.") { subscription, max, timeout, topic, connection };
         tail.SetAction((parse, _) => EventsTailCommand.RunAsync(parse.GetValue(subscription)!, parse.GetValue(max), TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(topic)!, parse.GetValue(connection), output));
-        return new Command("events", "Order events on the broker.") { tail };
+
+        var provider = new Option<string>("--provider") { Description = "The provider whose connection string to print", Required = true };
+        var port = Positive("--port", EventsTailCommand.LocalBrokerPort, "The local broker's port");
+        var namespaceKey = new Option<string>("--namespace-key") { Description = "The local broker's namespace key (LocalBroker:NamespaceKey)", DefaultValueFactory = _ => Compliance.LocalBroker.LocalServiceBus.DevelopmentNamespaceKey };
+        var credentials = new Command("connection", "Prints a provider's connection string for the local broker: its own key, which may send to its responses queue and read its events subscription only.") { provider, port, namespaceKey };
+        credentials.SetAction(parse =>
+        {
+            output.WriteLine(EventsTailCommand.ProviderConnectionString(parse.GetValue(provider)!, parse.GetValue(port), parse.GetValue(namespaceKey)!));
+            return 0;
+        });
+        return new Command("events", "Order events and provider responses on the broker.") { tail, credentials };
     }
 
     private static Command Hash(TextWriter output, TextWriter errors)

@@ -14,6 +14,14 @@ internal static class EventsTailCommand
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The connection string the local host's broker accepts from this provider and no other.</summary>
+    public static string ProviderConnectionString(string providerId, int port, string namespaceKey)
+    {
+        var messaging = new Compliance.Infrastructure.Messaging.MessagingOptions { Providers = providerId }.Validated();
+        var rule = AuthorizationRule.ForProvider(namespaceKey, providerId, messaging.ResponsesQueueOf(providerId), messaging.EventsSubscriptionOf(providerId));
+        return new LocalServiceBus(port, namespaceKey: namespaceKey).ConnectionStringFor(rule);
+    }
+
     public static async Task<int> RunAsync(string subscription, int max, TimeSpan timeout, string topic, string? connectionString, TextWriter output)
     {
         var connection = connectionString ?? Environment.GetEnvironmentVariable("ServiceBus") ?? new LocalServiceBus(LocalBrokerPort).ConnectionString;

@@ -49,7 +49,7 @@ public sealed class OrderEventTests
         await using var host = await StartAsync("rs-a", "rs-b");
         var order = (await host.IssueAsync("rs-a")).GetProperty("orderId").GetString()!;
         var otherOrder = (await host.IssueAsync("rs-b")).GetProperty("orderId").GetString()!;
-        await using var client = new ServiceBusClient(ProviderConnection(host, "rs-a"));
+        await using var client = new ServiceBusClient(await ProviderConnectionAsync(host, "rs-a"));
         await using var sender = client.CreateSender("provider-responses-rs-a");
 
         await sender.SendMessagesAsync([
@@ -112,7 +112,7 @@ public sealed class OrderEventTests
         await using var host = await StartAsync("ky-a", "ky-b");
         var order = (await host.IssueAsync("ky-b")).GetProperty("orderId").GetString()!;
         await Relay(host).RunAsync(CancellationToken.None);
-        await using var asA = new ServiceBusClient(ProviderConnection(host, "ky-a"));
+        await using var asA = new ServiceBusClient(await ProviderConnectionAsync(host, "ky-a"));
 
         await using var intoB = asA.CreateSender("provider-responses-ky-b");
         var send = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => intoB.SendMessageAsync(Response("spoof", new { type = "acknowledgement", orderId = order })));
@@ -123,13 +123,13 @@ public sealed class OrderEventTests
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => topic.SendMessageAsync(new ServiceBusMessage("forged event")));
 
         // A key signed with the wrong secret gets nothing either, not even its own queue.
-        await using var forged = new ServiceBusClient(ProviderConnection(host, "ky-a").Replace("SharedAccessKey=", "SharedAccessKey=x", StringComparison.Ordinal));
+        await using var forged = new ServiceBusClient((await ProviderConnectionAsync(host, "ky-a")).Replace("SharedAccessKey=", "SharedAccessKey=x", StringComparison.Ordinal));
         await using var forgedSender = forged.CreateSender("provider-responses-ky-a");
         var forgery = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => forgedSender.SendMessageAsync(Response("forged", new { type = "acknowledgement", orderId = order })));
         Assert.Contains("The signature does not match the key.", forgery.Message, StringComparison.Ordinal);
 
         // B's own key reads B's events and its answer is applied as B's.
-        await using var asB = new ServiceBusClient(ProviderConnection(host, "ky-b"));
+        await using var asB = new ServiceBusClient(await ProviderConnectionAsync(host, "ky-b"));
         Assert.Equal(["order.issued"], (await ReceiveAllAsync(asB, "ky-b")).Select(e => e.GetProperty("type").GetString()));
         await using var ownQueue = asB.CreateSender("provider-responses-ky-b");
         await ownQueue.SendMessageAsync(Response("ack", new { type = "acknowledgement", orderId = order }));
@@ -338,12 +338,13 @@ public sealed class OrderEventTests
 
     private static string Connection(ComplianceHost host) => host.Services.GetRequiredService<Compliance.Infrastructure.Messaging.ServiceBusConnection>().ConnectionString!;
 
-    /// <summary>The connection string the local run hands a provider: its own key, derived from the namespace key.</summary>
-    private static string ProviderConnection(ComplianceHost host, string providerId)
+    /// <summary>The connection string the local run hands a provider, as <c>compliance events connection</c> prints it.</summary>
+    private static async Task<string> ProviderConnectionAsync(ComplianceHost host, string providerId)
     {
-        var broker = host.Services.GetRequiredService<Compliance.LocalHost.LocalBrokerService>();
-        return broker.Broker!.ConnectionStringFor(Compliance.LocalHost.LocalBrokerService.ProviderRule(
-            host.Services.GetRequiredService<Compliance.Infrastructure.Messaging.MessagingOptions>(), Compliance.LocalBroker.LocalServiceBus.DevelopmentNamespaceKey, providerId));
+        var port = host.Services.GetRequiredService<Compliance.LocalHost.LocalBrokerService>().Broker!.Port;
+        var output = new StringWriter();
+        Assert.Equal(0, await ComplianceCli.RunAsync(["events", "connection", "--provider", providerId, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], output, new StringWriter()));
+        return output.ToString().Trim();
     }
 
     private static ServiceBusMessage Response(string messageId, object body) =>
