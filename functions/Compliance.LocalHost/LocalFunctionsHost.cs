@@ -57,6 +57,7 @@ public static class LocalFunctionsHost
 
         var app = builder.Build();
         app.UseStatusCodePages(context => WriteProblemAsync(context.HttpContext));
+        app.MapDevelopmentTokens();
         app.MapHttpFunctions(catalog, LocalSettings.RoutePrefix(directory));
         return app;
     }
