@@ -48,6 +48,7 @@ public static class LocalFunctionsHost
             builder.Services.AddHostedService<BlobTriggerPoller>();
         }
 
+        builder.Services.AddHostedService<ConsoleUploadCors>();
         if (builder.Configuration.GetValue<bool>("LocalHost:SeedDemoProviders"))
         {
             builder.Services.AddHostedService<DemoProviderSeeder>();

@@ -11,23 +11,22 @@ namespace Compliance.Functions.Endpoints;
 public sealed class ConsoleFunction(ConsoleFiles files, ConsoleOptions options, HttpApi api)
 {
     /// <summary>
-    /// Every GET outside <c>api/</c>: the API keeps its own 404 and 405 answers because the constraint
-    /// keeps this route off its paths.
+    /// Every GET that no API route takes (literal routes win over a catch-all). An unknown path under
+    /// <c>api/</c> still gets the API's route-not-found, never a console page.
     /// </summary>
     [Function("Console")]
     public IActionResult Serve(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "{*path:regex(^(?!api/).*$)}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "{*path}")] HttpRequest request,
         string? path)
     {
-        if (files.Find(path) is not { } found)
+        if (path is not null && (path == "api" || path.StartsWith("api/", StringComparison.OrdinalIgnoreCase)))
         {
-            return new ResponseResult(HttpApi.Problem(request, new ComplianceProblem(ProblemKind.RouteNotFound, "There is no console page at this path.")));
+            return new ResponseResult(HttpApi.Problem(request, new ComplianceProblem(ProblemKind.RouteNotFound, "There is no endpoint at this path.")));
         }
 
-        // The files change with each deployment and are small: always revalidate.
-        request.HttpContext.Response.Headers.CacheControl = "no-cache";
-        request.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
-        return new PhysicalFileResult(found.File, found.ContentType);
+        return files.Find(path) is { } found
+            ? new ConsoleFileResult(found.File, found.ContentType)
+            : new ResponseResult(HttpApi.Problem(request, new ComplianceProblem(ProblemKind.RouteNotFound, "There is no console page at this path.")));
     }
 
     /// <summary>Microsoft Entra ID settings for the console's MSAL sign-in (public values: a client id and an authority).</summary>
