@@ -42,6 +42,8 @@ ensure_console() {
 # Headless Chromium for the console's browser tests (Debian's package; Playwright never downloads one).
 ensure_chromium() {
   [ -x /usr/lib/chromium/chromium ] || { log "installing chromium"; apt_install chromium; }
+  # Korean glyphs, so the screenshots the tests keep show Korean text rather than boxes.
+  [ -d /usr/share/fonts/opentype/noto ] || { log "installing Noto CJK fonts"; apt_install fonts-noto-cjk; }
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
