@@ -9,7 +9,8 @@ const BUCKETS = [1, 6, 12, 24, 48];
 
 function chartCanvas(id, label) {
   const canvas = h("canvas", { id, role: "img", "aria-label": label });
-  return { canvas, box: h("figure", { class: "chart-box" }, h("figcaption", {}, label), canvas) };
+  // Chart.js sizes a responsive chart from its container, which therefore has a fixed height of its own.
+  return { canvas, box: h("figure", { class: "chart" }, h("figcaption", {}, label), h("div", { class: "chart-box" }, canvas)) };
 }
 
 function history(view) {
@@ -67,7 +68,7 @@ export async function regulatorPage(main) {
     const bucketLabels = BUCKETS.map((limit, i) => `${i === 0 ? 0 : BUCKETS[i - 1]}–${limit}h`).concat(`≥${BUCKETS.at(-1)}h`);
     const options = { responsive: true, maintainAspectRatio: false, animation: false };
     drawn = [
-      new window.Chart(onTime.canvas, { type: "line", data: { labels, datasets: [{ label: t("chart.onTime"), data: weekly.map((r) => (r.onTimeRate == null ? null : r.onTimeRate * 100)), borderColor: "#0b57d0" }] }, options: { ...options, scales: { y: { min: 0, max: 100 } } } }),
+      new window.Chart(onTime.canvas, { type: "line", data: { labels, datasets: [{ label: t("chart.onTime"), data: weekly.map((r) => (r.onTimeRate == null ? null : r.onTimeRate * 100)), borderColor: "#0b57d0", pointRadius: 4, spanGaps: true }] }, options: { ...options, scales: { y: { min: 0, max: 100 } } } }),
       new window.Chart(breaches.canvas, { type: "bar", data: { labels, datasets: [{ label: t("chart.breaches"), data: weekly.map((r) => r.breached), backgroundColor: "#a4161a" }] }, options }),
       new window.Chart(removal.canvas, { type: "bar", data: { labels: bucketLabels, datasets: [{ label: t("chart.orders"), data: counts, backgroundColor: "#1e6b34" }] }, options }),
     ];
