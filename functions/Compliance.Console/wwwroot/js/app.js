@@ -1,5 +1,5 @@
 // Entry point: sign-in (development tokens under the local host, Microsoft Entra ID in Azure) and hash routing.
-import { state, t, h, api, act, field, setLang, saveSession, tickCountdowns, clearMessages, showProblem } from "./core.js";
+import { state, t, h, api, act, field, setLang, saveSession, tickCountdowns, clearMessages, showProblem, labelTablesIn } from "./core.js";
 import { commissionPage } from "./commission.js";
 import { providerPage } from "./provider.js";
 import { regulatorPage } from "./regulator.js";
@@ -101,6 +101,7 @@ async function start() {
   // Only the local host answers here; the deployed app has no such route and signs in with Entra ID.
   state.devTokens = (await fetch("/api/dev/tokens").catch(() => null))?.ok === true;
   if (!state.devTokens) await loadMsal().catch(() => undefined);
+  labelTablesIn(document.getElementById("main"));
   window.addEventListener("hashchange", route);
   setInterval(tickCountdowns, 1000);
   route();

@@ -174,3 +174,17 @@ export function dropZone(labelKey, accept, multiple, onFiles) {
   input.addEventListener("change", () => { onFiles([...input.files]); input.value = ""; });
   return h("div", {}, zone, input);
 }
+
+/**
+ * Gives every table cell its column's heading as data-label, so narrow screens can show each row as
+ * a card (see app.css) instead of squeezing the columns.
+ */
+export function labelTablesIn(root) {
+  const label = (table) => {
+    const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent);
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, i) => { cell.dataset.label = headings[i] ?? ""; });
+    }
+  };
+  new MutationObserver(() => root.querySelectorAll("table").forEach(label)).observe(root, { childList: true, subtree: true });
+}

@@ -42,8 +42,12 @@ export async function regulatorPage(main) {
     link.remove();
   }));
 
+  let latest = 0;
   async function load() {
-    const id = encodeURIComponent(provider.value);
+    // A slower answer for a provider chosen earlier must not overwrite the one chosen now.
+    const request = ++latest;
+    const chosen = provider.value;
+    const id = encodeURIComponent(chosen);
     const now = Date.now();
     const weeks = Array.from({ length: WEEKS }, (_, i) => ({ from: new Date(now - (WEEKS - i) * 7 * DAY), to: new Date(now - (WEEKS - i - 1) * 7 * DAY) }));
     const [report, weekly, page] = await Promise.all([
@@ -51,6 +55,7 @@ export async function regulatorPage(main) {
       Promise.all(weeks.map((w) => api(`/api/v1/providers/${id}/sla?from=${w.from.toISOString()}&to=${w.to.toISOString()}`))),
       api(`/api/v1/orders?providerId=${id}&pageSize=100`),
     ]);
+    if (request !== latest) return;
     figures.replaceChildren(slaFigures(report));
     for (const chart of drawn) chart.destroy();
     const labels = weeks.map((w) => w.to.toLocaleDateString(document.documentElement.lang, { month: "short", day: "numeric" }));
@@ -81,7 +86,7 @@ export async function regulatorPage(main) {
         }));
         return h("tr", { dataset: { orderId: o.orderId } }, h("td", { class: "hash" }, o.orderId), h("td", {}, o.legalBasis), h("td", {}, statusText(o.status)), h("td", {}, formatTime(o.issuedAt)), h("td", {}, open));
       }))));
-    main.dataset.loaded = provider.value;
+    main.dataset.loaded = chosen;
   }
 
   provider.addEventListener("change", () => act(null, load));
