@@ -58,7 +58,7 @@ async function loadMsal() {
   const account = result?.account ?? state.msal.getAllAccounts()[0];
   if (account && !state.session) {
     const roles = account.idTokenClaims?.roles ?? [];
-    saveSession({ msal: true, scopes: settings.scopes, role: (roles[0] || "regulator").toLowerCase(), subject: account.username });
+    saveSession({ msal: true, scopes: settings.scopes, role: (roles[0] || "regulator").toLowerCase(), subject: account.username, providerId: account.idTokenClaims?.provider_id });
   }
   state.msalScopes = settings.scopes;
   return state.msal;
