@@ -1,5 +1,5 @@
 // Commission: issue orders under a regime, attach evidence, follow open orders and answer them.
-import { t, h, api, act, field, notify, countdown, tickCountdowns, statusText, formatTime, formatDuration, dropZone, OPEN_STATUSES } from "./core.js";
+import { t, h, api, act, field, notify, countdown, tickCountdowns, statusText, formatTime, formatDuration, dropZone, openByDeadline } from "./core.js";
 
 const text = (id, value = "") => h("input", { id, type: "text", value, autocomplete: "off" });
 
@@ -118,7 +118,7 @@ export async function commissionPage(main) {
 
   async function reload() {
     const page = await api("/api/v1/orders?pageSize=100");
-    const open = page.orders.filter((o) => OPEN_STATUSES.includes(o.status)).sort((a, b) => (a.dueAt ?? "9").localeCompare(b.dueAt ?? "9"));
+    const open = openByDeadline(page.orders);
     orders.replaceChildren(open.length === 0 ? h("p", {}, t("noOpenOrders")) : h("table", {},
       h("caption", { class: "visually-hidden" }, t("openOrders")),
       h("thead", {}, h("tr", {}, [t("order"), t("provider"), t("regime"), t("status"), t("timeLeft"), ""].map((c) => h("th", { scope: "col" }, c)))),

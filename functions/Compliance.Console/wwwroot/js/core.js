@@ -155,7 +155,12 @@ export function tickCountdowns() {
   }
 }
 
-export const OPEN_STATUSES = ["issued", "acknowledged", "objected"];
+const OPEN_STATUSES = ["issued", "acknowledged", "objected"];
+
+/** Orders still waiting for an answer, the earliest deadline first (a paused clock last). */
+export function openByDeadline(orders) {
+  return orders.filter((o) => OPEN_STATUSES.includes(o.status)).sort((a, b) => (a.dueAt ?? "9").localeCompare(b.dueAt ?? "9"));
+}
 
 export function statusText(status) {
   return t(`status.${status}`);

@@ -1,5 +1,5 @@
 // Provider: the inbox by deadline, one-click answers, and the provider's own SLA.
-import { state, t, h, api, act, field, notify, countdown, tickCountdowns, statusText, OPEN_STATUSES } from "./core.js";
+import { state, t, h, api, act, field, notify, countdown, tickCountdowns, statusText, openByDeadline } from "./core.js";
 import { slaFigures } from "./sla.js";
 
 export async function providerPage(main) {
@@ -24,7 +24,7 @@ export async function providerPage(main) {
 
   async function reload() {
     const page = await api("/api/v1/orders?pageSize=100");
-    const open = page.orders.filter((o) => OPEN_STATUSES.includes(o.status)).sort((a, b) => (a.dueAt ?? "9").localeCompare(b.dueAt ?? "9"));
+    const open = openByDeadline(page.orders);
     inbox.replaceChildren(open.length === 0 ? h("p", {}, t("inboxEmpty")) : h("table", {},
       h("caption", { class: "visually-hidden" }, t("inbox")),
       h("thead", {}, h("tr", {}, [t("order"), t("regime"), t("items"), t("status"), t("timeLeft"), t("actions")].map((c) => h("th", { scope: "col" }, c)))),

@@ -1,8 +1,7 @@
 // Support centre: open a victim's case from hashes computed here, in the browser (the images never
 // leave the machine); and the victim's status page by case id and access code.
-import { t, h, api, act, field, notify, statusText, formatTime } from "./core.js";
+import { t, h, api, act, field, notify, statusText, formatTime, dropZone } from "./core.js";
 import { hashFile } from "./pdq.js";
-import { dropZone } from "./core.js";
 
 export async function supportPage(main) {
   const [{ regimes }, { providers }] = await Promise.all([api("/api/v1/regimes"), api("/api/v1/providers")]);
