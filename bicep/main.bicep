@@ -83,6 +83,7 @@ module storage 'modules/storage.bicep' = {
     mediaRetentionDays: mediaRetentionDays
     workspaceId: monitoring.outputs.workspaceId
     tags: tags
+    consoleOrigins: consoleOrigins
   }
 }
 
@@ -104,7 +105,6 @@ module auditStorage 'modules/auditstorage.bicep' = {
     lockImmutability: lockAuditImmutability
     workspaceId: monitoring.outputs.workspaceId
     tags: tags
-    consoleOrigins: consoleOrigins
   }
 }
 
