@@ -50,6 +50,9 @@ param operationsEmail string = ''
 @description('Create the Event Grid subscription for the blob trigger; needs the code deployed first (infra/deploy does both).')
 param deployEventSubscription bool = false
 
+@description('Origins the web console is served from, allowed to upload evidence to storage from the browser.')
+param consoleOrigins array = []
+
 var suffix = uniqueString(resourceGroup().id, environmentName)
 var namePrefix = 'compliance-${environmentName}'
 var tags = {
@@ -80,6 +83,7 @@ module storage 'modules/storage.bicep' = {
     mediaRetentionDays: mediaRetentionDays
     workspaceId: monitoring.outputs.workspaceId
     tags: tags
+    consoleOrigins: consoleOrigins
   }
 }
 

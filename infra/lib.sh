@@ -29,6 +29,23 @@ ensure_azurite() {
   fi
 }
 
+# The web console's libraries (Chart.js, MSAL) from npm, pinned by functions/Compliance.Console/package-lock.json,
+# copied into the folder the function app serves.
+ensure_console() {
+  local dir="$repo_root/functions/Compliance.Console"
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ] || [ ! -f "$dir/wwwroot/vendor/chart.umd.min.js" ]; then
+    log "installing the console's libraries (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && npm run vendor --silent)
+  fi
+}
+
+# Headless Chromium for the console's browser tests (Debian's package; Playwright never downloads one).
+ensure_chromium() {
+  [ -x /usr/lib/chromium/chromium ] || { log "installing chromium"; apt_install chromium; }
+  # Korean glyphs, so the screenshots the tests keep show Korean text rather than boxes.
+  [ -d /usr/share/fonts/opentype/noto ] || { log "installing Noto CJK fonts"; apt_install fonts-noto-cjk; }
+}
+
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_port() {

@@ -91,6 +91,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       appSettings: [
+        // The web console is served at / by the app itself, in place of the host's default page.
+        { name: 'AzureWebJobsDisableHomepage', value: 'true' }
         { name: 'AzureWebJobsStorage__blobServiceUri', value: hostBlobEndpoint }
         { name: 'AzureWebJobsStorage__queueServiceUri', value: hostQueueEndpoint }
         { name: 'AzureWebJobsStorage__tableServiceUri', value: hostTableEndpoint }

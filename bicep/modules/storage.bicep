@@ -17,6 +17,9 @@ param workspaceId string
 
 param tags object
 
+@description('Origins of the web console (e.g. https://app.example): its evidence uploads PUT straight to a SAS URL from the browser.')
+param consoleOrigins array = []
+
 // Every table the app uses (Compliance.Infrastructure.Storage.TableNames): the app's roles are
 // scoped to each table, so it cannot create one itself (Storage__ProvisionedByDeployment).
 var tableNames = [
@@ -69,6 +72,17 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
     // recoverable for days. Containers keep theirs, against deleting a whole container by mistake.
     deleteRetentionPolicy: { enabled: false }
     containerDeleteRetentionPolicy: { enabled: true, days: 7 }
+    cors: {
+      corsRules: empty(consoleOrigins) ? [] : [
+        {
+          allowedOrigins: consoleOrigins
+          allowedMethods: [ 'PUT', 'OPTIONS' ]
+          allowedHeaders: [ 'content-type', 'x-ms-blob-type', 'x-ms-version', 'x-ms-client-request-id' ]
+          exposedHeaders: [ 'etag' ]
+          maxAgeInSeconds: 600
+        }
+      ]
+    }
   }
 }
 

@@ -4,6 +4,7 @@ using Compliance.Cases;
 using Compliance.Infrastructure.AuditLog;
 using Compliance.Infrastructure.Cases;
 using Compliance.Functions.Http;
+using Compliance.Functions.WebConsole;
 using Compliance.Infrastructure.Identity;
 using Compliance.Detection;
 using Compliance.Detection.Faces;
@@ -61,6 +62,8 @@ public static class ComplianceComposition
         auth.RefuseDevelopmentKeyOutsideDevelopment(configuration["WEBSITE_SITE_NAME"], configuration["AZURE_FUNCTIONS_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"]);
         services.AddSingleton(auth);
         services.AddSingleton<ICallerAuthenticator, JwtCallerAuthenticator>();
+        services.AddSingleton(configuration.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions());
+        services.AddSingleton(new ConsoleFiles(configuration["Console:Files"]));
 
         var serviceBus = ServiceBusConnectionFrom(configuration);
         services.AddSingleton(serviceBus);

@@ -48,6 +48,7 @@ public static class LocalFunctionsHost
             builder.Services.AddHostedService<BlobTriggerPoller>();
         }
 
+        builder.Services.AddHostedService<ConsoleUploadCors>();
         if (builder.Configuration.GetValue<bool>("LocalHost:SeedDemoProviders"))
         {
             builder.Services.AddHostedService<DemoProviderSeeder>();
@@ -57,6 +58,7 @@ public static class LocalFunctionsHost
 
         var app = builder.Build();
         app.UseStatusCodePages(context => WriteProblemAsync(context.HttpContext));
+        app.MapDevelopmentTokens();
         app.MapHttpFunctions(catalog, LocalSettings.RoutePrefix(directory));
         return app;
     }

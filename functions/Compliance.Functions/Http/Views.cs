@@ -102,10 +102,12 @@ public sealed record RegimeView(
     string Preservation,
     string? RecordsRetention,
     string? RequesterNoticeWithin,
-    IReadOnlyDictionary<ObjectionGround, ClockOnObjection> Objections)
+    IReadOnlyDictionary<ObjectionGround, ClockOnObjection> Objections,
+    IReadOnlyList<NoticeField> RequiredNotice,
+    bool VictimRequests)
 {
     public static RegimeView From(LegalRegime r) =>
-        new(r.Code, r.Jurisdiction, r.Citation, r.Clock?.TotalSeconds, r.ClockBasis, r.LongerPeriodAllowed, r.Preservation.ToString(), r.RecordsRetention?.ToString(), r.RequesterNoticeWithin?.ToString(), r.Objections);
+        new(r.Code, r.Jurisdiction, r.Citation, r.Clock?.TotalSeconds, r.ClockBasis, r.LongerPeriodAllowed, r.Preservation.ToString(), r.RecordsRetention?.ToString(), r.RequesterNoticeWithin?.ToString(), r.Objections, [.. r.RequiredNotice.Order()], r.VictimRequests);
 }
 
 public sealed record ProviderListView(IReadOnlyList<ProviderView> Providers);
