@@ -1,3 +1,4 @@
+using Compliance.Functions.Contract;
 using Compliance.Functions.WebConsole;
 using Compliance.Functions.Http;
 using Compliance.Problems;
@@ -15,6 +16,14 @@ public sealed class ConsoleFunction(ConsoleFiles files, ConsoleOptions options, 
     /// <c>api/</c> still gets the API's route-not-found, never a console page.
     /// </summary>
     [Function("Console")]
+    [Anonymous]
+    [Returns(200, typeof(string), MediaType = "text/html")]
+    [Returns(200, typeof(string), MediaType = "text/javascript")]
+    [Returns(200, typeof(string), MediaType = "text/css")]
+    [Returns(200, typeof(string), MediaType = "application/json")]
+    [Returns(200, typeof(string), MediaType = "image/png")]
+    [Returns(200, typeof(string), MediaType = "image/svg+xml")]
+    [Refuses(ProblemKind.RouteNotFound)]
     public IActionResult Serve(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "{*path}")] HttpRequest request,
         string? path)
@@ -31,12 +40,12 @@ public sealed class ConsoleFunction(ConsoleFiles files, ConsoleOptions options, 
 
     /// <summary>Microsoft Entra ID settings for the console's MSAL sign-in (public values: a client id and an authority).</summary>
     [Function("GetConsoleSettings")]
+    [Anonymous]
+    [Returns(200, typeof(ConsoleSettingsView))]
     public Task<IActionResult> Settings(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/console/settings")] HttpRequest request) =>
-        api.AnonymousAsync(request, () => Task.FromResult(ApiResponse.Ok(new
-        {
-            clientId = options.ClientId,
-            authority = options.Authority,
-            scopes = options.Scopes,
-        })));
+        api.AnonymousAsync(request, () => Task.FromResult(ApiResponse.Ok(new ConsoleSettingsView(options.ClientId, options.Authority, options.Scopes))));
 }
+
+/// <summary>What the console's MSAL sign-in needs; all public.</summary>
+public sealed record ConsoleSettingsView(string? ClientId, string? Authority, IReadOnlyList<string> Scopes);
