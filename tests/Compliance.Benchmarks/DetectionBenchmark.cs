@@ -7,13 +7,22 @@ using Compliance.Detection.Models;
 namespace Compliance.Benchmarks;
 
 /// <summary>
-/// PDQ hashing speed (with and without decoding), BlazeFace latency, and hash-bank lookup latency
-/// at 100,000 and 1,000,000 entries beside a brute-force scan measured in the same run.
+/// PDQ hashing speed (with and without decoding), BlazeFace latency beside the raw Run, and
+/// hash-bank lookup latency at 1M and 10M hashes beside a brute-force scan and Meta's mih-query,
+/// measured in the same run.
 /// </summary>
 internal static class DetectionBenchmark
 {
+    private static string? MetaDirectory => Environment.GetEnvironmentVariable("COMPLIANCE_META_PDQ") is { Length: > 0 } meta ? meta : null;
+
     public static int Run(string[] args)
     {
+        if (args is ["lookup", ..])
+        {
+            LookupBenchmark.Run(MetaDirectory);
+            return 0;
+        }
+
         var root = args.Length > 0 ? args[0] : FindRepository();
         var images = Directory.GetFiles(Path.Combine(root, "tests", "fixtures", "pdq", "images")).Order(StringComparer.Ordinal).ToList();
         var encoded = images.Select(File.ReadAllBytes).ToList();
@@ -80,53 +89,14 @@ internal static class DetectionBenchmark
             Console.WriteLine($"BlazeFace ({threads} intra-op thread{(threads > 1 ? "s" : string.Empty)}): median {timings[timings.Count / 2]:F2} ms/image, p95 {timings[(int)(timings.Count * 0.95)]:F2} ms (letterbox + inference + decoding); raw InferenceSession.Run median {runs[runs.Count / 2]:F2} ms ({timings[timings.Count / 2] / runs[runs.Count / 2]:F1}x raw)");
         }
 
-        var random = new Random(42);
-        using var index = new MultiIndexHashTable();
-        var probes = decoded.Select(i => PdqHasher.Hash(i).Hash).ToList();
-        foreach (var target in new[] { 100_000, 1_000_000 })
-        {
-            while (index.Count < target)
-            {
-                index.Add(new PdqHash((ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64()));
-            }
-
-            foreach (var probe in probes)
-            {
-                index.Add(probe); // every query has at least one true match
-            }
-
-            var queries = probes.Concat(Enumerable.Range(0, 200).Select(_ => new PdqHash((ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64()))).ToList();
-
-            // Warm up so both paths run fully optimised code (tiered JIT), not first-call code.
-            for (var w = 0; w < 3; w++)
-            {
-                Time(queries, q => index.Query(q, 31).Count);
-                Time(queries, q => index.BruteForce(q, 31).Count);
-            }
-
-            var (indexed, indexedMatches) = Time(queries, q => index.Query(q, 31).Count);
-            var (scanned, scannedMatches) = Time(queries, q => index.BruteForce(q, 31).Count);
-            Console.WriteLine($"hash bank lookup at {index.Count:N0} entries, distance 31: multi-index {indexed * 1000:F1} µs/query, brute force {scanned * 1000:F1} µs/query ({indexedMatches} and {scannedMatches} matches)");
-        }
-
-        if (Environment.GetEnvironmentVariable("COMPLIANCE_META_PDQ") is { Length: > 0 } meta)
+        if (MetaDirectory is { } meta)
         {
             MetaComparison.Run(images, meta);
         }
 
+        LookupBenchmark.Run(MetaDirectory);
+
         return 0;
-    }
-
-    private static (double MillisecondsPerQuery, int Matches) Time(List<PdqHash> queries, Func<PdqHash, int> lookup)
-    {
-        var matches = 0;
-        var watch = Stopwatch.StartNew();
-        foreach (var query in queries)
-        {
-            matches += lookup(query);
-        }
-
-        return (watch.Elapsed.TotalMilliseconds / queries.Count, matches);
     }
 
     private static string FindRepository()
