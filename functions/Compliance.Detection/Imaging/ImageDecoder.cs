@@ -34,14 +34,32 @@ public sealed class RasterImage
     public float[] Luma(int columns, int rows)
     {
         var luma = new float[columns * rows];
+        // Source columns worked out once, not once a pixel: the same ⌊x·W/columns⌋ in double precision.
+        var sourceColumns = columns <= 4096 ? stackalloc int[columns] : new int[columns];
+        for (var x = 0; x < columns; x++)
+        {
+            sourceColumns[x] = columns == Width ? x : (int)((double)x * Width / columns);
+        }
+
+        var pixels = Pixels.AsSpan();
         for (var y = 0; y < rows; y++)
         {
-            var sourceY = rows == Height ? y : (int)((double)y * Height / rows);
-            for (var x = 0; x < columns; x++)
+            var sourceRow = (rows == Height ? y : (int)((double)y * Height / rows)) * Width;
+            var target = luma.AsSpan(y * columns, columns);
+            if (IsGrey)
             {
-                var sourceX = columns == Width ? x : (int)((double)x * Width / columns);
-                var i = (sourceY * Width) + sourceX;
-                luma[(y * columns) + x] = IsGrey ? Pixels[i] : PdqHasher.Luma(Pixels[i * 4], Pixels[(i * 4) + 1], Pixels[(i * 4) + 2]);
+                for (var x = 0; x < columns; x++)
+                {
+                    target[x] = pixels[sourceRow + sourceColumns[x]];
+                }
+            }
+            else
+            {
+                for (var x = 0; x < columns; x++)
+                {
+                    var i = (sourceRow + sourceColumns[x]) * 4;
+                    target[x] = PdqHasher.Luma(pixels[i], pixels[i + 1], pixels[i + 2]);
+                }
             }
         }
 
