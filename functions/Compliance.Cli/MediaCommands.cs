@@ -35,8 +35,9 @@ internal static class MediaCommands
         var options = new MediaOptions();
         foreach (var file in files)
         {
-            var (image, failure, _, _) = File.Exists(file) ? ImageDecoder.Decode(File.ReadAllBytes(file), options.MaxPixels) : (null, DecodeFailure.DecodeFailed, 0, 0);
-            if (image is null)
+            // Decoded straight to the hash's luminance input: the same hash as the pipeline's full decode, sooner.
+            var (luma, rows, columns, failure) = File.Exists(file) ? ImageDecoder.DecodeLuma(File.ReadAllBytes(file), options.MaxPixels) : (null, 0, 0, DecodeFailure.DecodeFailed);
+            if (luma is null)
             {
                 errors.WriteLine($"{file}: {(failure == DecodeFailure.TooManyPixels ? "too many pixels" : "not a decodable image")}");
                 failed++;
@@ -46,7 +47,7 @@ internal static class MediaCommands
             if (line.Flag("dihedral"))
             {
                 // One line per transform, named as the API names them, so a filter can bank or query all eight.
-                var dihedral = PdqHasher.HashDihedral(image);
+                var dihedral = PdqHasher.HashDihedral(luma, rows, columns);
                 foreach (var (hash, transform) in dihedral.All.Zip(Enum.GetValues<DihedralTransform>()))
                 {
                     output.WriteLine($"{hash.ToHex()} {dihedral.Quality} {file} {JsonNamingPolicy.SnakeCaseLower.ConvertName(transform.ToString())}");
@@ -55,7 +56,7 @@ internal static class MediaCommands
                 continue;
             }
 
-            var result = PdqHasher.Hash(image);
+            var result = PdqHasher.Hash(luma, rows, columns);
             output.WriteLine($"{result.Hash.ToHex()} {result.Quality} {file}");
         }
 

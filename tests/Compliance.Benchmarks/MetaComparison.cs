@@ -22,7 +22,7 @@ internal static class MetaComparison
         var watch = Stopwatch.StartNew();
         foreach (var file in files)
         {
-            PdqHasher.Hash(ImageDecoder.Decode(File.ReadAllBytes(file), 100_000_000).Image!);
+            PdqHasher.HashEncoded(File.ReadAllBytes(file), 100_000_000);
         }
 
         var ours = watch.Elapsed.TotalSeconds;

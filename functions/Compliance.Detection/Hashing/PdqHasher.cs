@@ -45,10 +45,27 @@ public static class PdqHasher
         return HashDihedral(image.Luma(columns, rows), rows, columns);
     }
 
-    private static (int Columns, int Rows) HashingSize(Imaging.RasterImage image) =>
-        image.Width > DownsampleDimension || image.Height > DownsampleDimension
+    private static (int Columns, int Rows) HashingSize(Imaging.RasterImage image) => HashingSize(image.Width, image.Height);
+
+    /// <summary>The luminance size an image of this size is hashed at.</summary>
+    public static (int Columns, int Rows) HashingSize(int width, int height) =>
+        width > DownsampleDimension || height > DownsampleDimension
             ? (DownsampleDimension, DownsampleDimension)
-            : (image.Width, image.Height);
+            : (width, height);
+
+    /// <summary>Decodes and hashes an encoded image by the shortest path (<see cref="Imaging.ImageDecoder.DecodeLuma"/>); null if it cannot be decoded.</summary>
+    public static PdqResult? HashEncoded(byte[] data, long maxPixels)
+    {
+        var (luma, rows, columns, _) = Imaging.ImageDecoder.DecodeLuma(data, maxPixels);
+        return luma is null ? null : Hash(luma, rows, columns);
+    }
+
+    /// <summary>As <see cref="HashEncoded"/>, with all eight dihedral hashes.</summary>
+    public static PdqDihedral? HashDihedralEncoded(byte[] data, long maxPixels)
+    {
+        var (luma, rows, columns, _) = Imaging.ImageDecoder.DecodeLuma(data, maxPixels);
+        return luma is null ? null : HashDihedral(luma, rows, columns);
+    }
 
     /// <summary>Hashes a luminance image (row-major, <paramref name="rows"/> × <paramref name="columns"/>). The buffer is left as it is.</summary>
     public static PdqResult Hash(float[] luma, int rows, int columns)
