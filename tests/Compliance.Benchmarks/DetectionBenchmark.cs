@@ -23,6 +23,12 @@ internal static class DetectionBenchmark
             return 0;
         }
 
+        if (args is ["bank", ..])
+        {
+            BankBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000).GetAwaiter().GetResult();
+            return 0;
+        }
+
         // "hashing": only the PDQ figures (and Meta's beside them), for iterating on the hasher.
         var hashingOnly = args is ["hashing", ..];
         var root = args.Length > 0 && !hashingOnly ? args[0] : FindRepository();
@@ -107,6 +113,7 @@ internal static class DetectionBenchmark
         }
 
         LookupBenchmark.Run(MetaDirectory);
+        BankBenchmark.RunAsync(200_000).GetAwaiter().GetResult();
 
         return 0;
     }
