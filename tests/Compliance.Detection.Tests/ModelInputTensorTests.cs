@@ -67,7 +67,7 @@ public sealed class ModelInputTensorTests
                         var centreY = (top + bottom) / 2;
                         if (centreX < 0 || centreY < 0 || centreX >= image.Width || centreY >= image.Height)
                         {
-                            Set(tensor, input, ty, tx, padding, padding, padding);
+                            ModelInputTensor.Set(tensor, input, ty, tx, padding, padding, padding);
                             continue;
                         }
                     }
@@ -76,35 +76,11 @@ public sealed class ModelInputTensorTests
                     var nr = (float)((r * input.Scale) + input.Offset);
                     var ng = (float)((g * input.Scale) + input.Offset);
                     var nb = (float)((b * input.Scale) + input.Offset);
-                    Set(tensor, input, ty, tx, bgr ? nb : nr, ng, bgr ? nr : nb);
+                    ModelInputTensor.Set(tensor, input, ty, tx, bgr ? nb : nr, ng, bgr ? nr : nb);
                 }
             }
 
             return tensor;
-        }
-
-        /// <summary>
-        /// Writes one pixel straight into the tensor's buffer: the tensor's own indexer recomputes every
-        /// stride on each of the 3 × width × height writes, which cost more than the model's inference.
-        /// </summary>
-        private static void Set(DenseTensor<float> tensor, ModelInput input, int y, int x, float c0, float c1, float c2)
-        {
-            var buffer = tensor.Buffer.Span;
-            if (input.Layout == TensorLayout.Nhwc)
-            {
-                var i = ((y * input.Width) + x) * 3;
-                buffer[i] = c0;
-                buffer[i + 1] = c1;
-                buffer[i + 2] = c2;
-            }
-            else
-            {
-                var plane = input.Width * input.Height;
-                var i = (y * input.Width) + x;
-                buffer[i] = c0;
-                buffer[plane + i] = c1;
-                buffer[(2 * plane) + i] = c2;
-            }
         }
 
         /// <summary>
@@ -115,7 +91,7 @@ public sealed class ModelInputTensorTests
         {
             if (right - left <= 1 || bottom - top <= 1)
             {
-                return Bilinear(image, ((left + right) / 2) - 0.5, ((top + bottom) / 2) - 0.5);
+                return ModelInputTensor.Bilinear(image, ((left + right) / 2) - 0.5, ((top + bottom) / 2) - 0.5);
             }
 
             int x0 = Math.Clamp((int)Math.Floor(left), 0, image.Width - 1), x1 = Math.Clamp((int)Math.Ceiling(right), x0 + 1, image.Width);
@@ -148,21 +124,5 @@ public sealed class ModelInputTensorTests
             var n = (double)(x1 - x0) * (y1 - y0);
             return (r / n, g / n, b / n);
         }
-
-        private static (double R, double G, double B) Bilinear(RasterImage image, double x, double y)
-        {
-            x = Math.Clamp(x, 0, image.Width - 1);
-            y = Math.Clamp(y, 0, image.Height - 1);
-            int x0 = (int)x, y0 = (int)y;
-            int x1 = Math.Min(x0 + 1, image.Width - 1), y1 = Math.Min(y0 + 1, image.Height - 1);
-            double fx = x - x0, fy = y - y0;
-            var p00 = image.Rgb(x0, y0);
-            var p10 = image.Rgb(x1, y0);
-            var p01 = image.Rgb(x0, y1);
-            var p11 = image.Rgb(x1, y1);
-            double Mix(byte a, byte b, byte c, byte d) => (a * (1 - fx) * (1 - fy)) + (b * fx * (1 - fy)) + (c * (1 - fx) * fy) + (d * fx * fy);
-            return (Mix(p00.R, p10.R, p01.R, p11.R), Mix(p00.G, p10.G, p01.G, p11.G), Mix(p00.B, p10.B, p01.B, p11.B));
-        }
-
     }
 }

@@ -92,12 +92,7 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
 
             foreach (var hash in hashes)
             {
-                var row = _rows + ((long)_count * 4);
-                row[0] = hash.W0;
-                row[1] = hash.W1;
-                row[2] = hash.W2;
-                row[3] = hash.W3;
-                _count++;
+                WriteRow(_count++, hash);
             }
 
             Build();
@@ -296,13 +291,8 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
             Grow(_capacity * 2);
         }
 
-        var id = _count;
-        var row = _rows + ((long)id * 4);
-        row[0] = hash.W0;
-        row[1] = hash.W1;
-        row[2] = hash.W2;
-        row[3] = hash.W3;
-        _count++;
+        var id = _count++;
+        WriteRow(id, hash);
 
         var tail = id - _indexed;
         if (tail + 1 >= Math.Max(MinTailBeforeBuild, _indexed / 4))
@@ -324,6 +314,15 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         }
 
         return id;
+    }
+
+    private void WriteRow(int id, PdqHash hash)
+    {
+        var row = _rows + ((long)id * 4);
+        row[0] = hash.W0;
+        row[1] = hash.W1;
+        row[2] = hash.W2;
+        row[3] = hash.W3;
     }
 
     /// <summary>Counting sort of every row into each band's postings; the tail becomes empty.</summary>

@@ -164,7 +164,7 @@ public static class PdqHasher
     /// own terms in the reference's order (k = 0..63, a product then an add, never fused), so every
     /// coefficient is the reference's to the last bit.
     /// </summary>
-    private static void Dct64To16(ReadOnlySpan<float> a, Span<float> b)
+    internal static void Dct64To16(ReadOnlySpan<float> a, Span<float> b)
     {
         Span<float> t = stackalloc float[16 * 64];
         ref var dct = ref MemoryMarshal.GetArrayDataReference(Dct);

@@ -159,7 +159,7 @@ public static class ModelInputTensor
     /// Writes one pixel straight into the tensor's buffer: the tensor's own indexer recomputes every
     /// stride on each of the 3 × width × height writes, which cost more than the model's inference.
     /// </summary>
-    private static void Set(DenseTensor<float> tensor, ModelInput input, int y, int x, float c0, float c1, float c2)
+    internal static void Set(DenseTensor<float> tensor, ModelInput input, int y, int x, float c0, float c1, float c2)
     {
         var buffer = tensor.Buffer.Span;
         if (input.Layout == TensorLayout.Nhwc)
@@ -179,7 +179,7 @@ public static class ModelInputTensor
         }
     }
 
-    private static (double R, double G, double B) Bilinear(RasterImage image, double x, double y)
+    internal static (double R, double G, double B) Bilinear(RasterImage image, double x, double y)
     {
         x = Math.Clamp(x, 0, image.Width - 1);
         y = Math.Clamp(y, 0, image.Height - 1);
