@@ -51,7 +51,7 @@ internal static class BankBenchmark
         var held = ManagedBytes() - before;
         var workingSet = Environment.WorkingSet - workingSetBefore;
         GC.KeepAlive(bank);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bank load from Table Storage (Azurite): {bank.Count:N0} stored hashes in {loadSeconds:F1} s ({bank.Count / loadSeconds:N0} rows/s; written in {writeSeconds:F0} s), {held / (double)bank.Count:F0} bytes of managed heap ({workingSet / (double)bank.Count:F0} bytes of working set) per stored hash with its entry; at that rate 10M would load in {10_000_000 / (bank.Count / loadSeconds):F0} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bank load from Table Storage (Azurite): {bank.Count:N0} stored hashes in {loadSeconds:F1} s ({bank.Count / loadSeconds:N0} rows/s; written in {writeSeconds:F0} s), {workingSet / (double)bank.Count:F0} bytes of working set per stored hash with its entry ({held / 1e6:F0} MB managed heap); at that rate 10M would load in {10_000_000 / (bank.Count / loadSeconds):F0} s"));
     }
 
     /// <summary>Writes through a bank instance of its own, in a method of its own, so nothing of it stays reachable while the new instance is measured.</summary>

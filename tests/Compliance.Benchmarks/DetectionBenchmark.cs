@@ -19,7 +19,7 @@ internal static class DetectionBenchmark
     {
         if (args is ["lookup", ..])
         {
-            LookupBenchmark.Run(MetaDirectory);
+            LookupBenchmark.Run(MetaDirectory, args[1..].Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToList());
             return 0;
         }
 
@@ -29,46 +29,50 @@ internal static class DetectionBenchmark
             return 0;
         }
 
-        // "hashing": only the PDQ figures (and Meta's beside them), for iterating on the hasher.
+        // "hashing": only the PDQ figures (and Meta's beside them); "faces": only BlazeFace's. For iterating on one.
         var hashingOnly = args is ["hashing", ..];
-        var root = args.Length > 0 && !hashingOnly ? args[0] : FindRepository();
+        var facesOnly = args is ["faces", ..];
+        var root = args.Length > 0 && !hashingOnly && !facesOnly ? args[0] : FindRepository();
         var images = Directory.GetFiles(Path.Combine(root, "tests", "fixtures", "pdq", "images")).Order(StringComparer.Ordinal).ToList();
         var encoded = images.Select(File.ReadAllBytes).ToList();
         var decoded = encoded.Select(b => ImageDecoder.Decode(b, 100_000_000).Image!).ToList();
         var lumas = decoded.Select(i => (Luma: i.Luma(Math.Min(i.Width, 512), Math.Min(i.Height, 512)), Rows: Math.Min(i.Height, 512), Columns: Math.Min(i.Width, 512))).ToList();
 
-        // PDQ excluding decode: luminance already in memory.
-        var rounds = 200;
-        foreach (var (luma, rows, columns) in lumas)
+        if (!facesOnly)
         {
-            PdqHasher.Hash(luma, rows, columns);
-        }
-
-        var watch = Stopwatch.StartNew();
-        for (var r = 0; r < rounds; r++)
-        {
+            // PDQ excluding decode: luminance already in memory.
+            var rounds = 200;
             foreach (var (luma, rows, columns) in lumas)
             {
                 PdqHasher.Hash(luma, rows, columns);
             }
-        }
 
-        Console.WriteLine($"PDQ, decode excluded: {rounds * lumas.Count / watch.Elapsed.TotalSeconds:F0} hashes/s on one thread ({lumas.Count} images of up to 512x512; Meta reports ~530/s)");
-
-        watch.Restart();
-        for (var r = 0; r < 5; r++)
-        {
-            foreach (var bytes in encoded)
+            var watch = Stopwatch.StartNew();
+            for (var r = 0; r < rounds; r++)
             {
-                PdqHasher.HashEncoded(bytes, 100_000_000);
+                foreach (var (luma, rows, columns) in lumas)
+                {
+                    PdqHasher.Hash(luma, rows, columns);
+                }
             }
-        }
 
-        Console.WriteLine($"PDQ, decode included: {5 * encoded.Count / watch.Elapsed.TotalSeconds:F0} hashes/s ({encoded.Sum(b => b.Length) / encoded.Count / 1024} KiB average file)");
+            Console.WriteLine($"PDQ, decode excluded: {rounds * lumas.Count / watch.Elapsed.TotalSeconds:F0} hashes/s on one thread ({lumas.Count} images of up to 512x512; Meta reports ~530/s)");
 
-        if (MetaDirectory is { } meta)
-        {
-            MetaComparison.Run(images, meta);
+            watch.Restart();
+            for (var r = 0; r < 5; r++)
+            {
+                foreach (var bytes in encoded)
+                {
+                    PdqHasher.HashEncoded(bytes, 100_000_000);
+                }
+            }
+
+            Console.WriteLine($"PDQ, decode included: {5 * encoded.Count / watch.Elapsed.TotalSeconds:F0} hashes/s ({encoded.Sum(b => b.Length) / encoded.Count / 1024} KiB average file)");
+
+            if (MetaDirectory is { } meta)
+            {
+                MetaComparison.Run(images, meta);
+            }
         }
 
         if (hashingOnly)
@@ -118,6 +122,11 @@ internal static class DetectionBenchmark
 
             runs.Sort();
             Console.WriteLine($"BlazeFace ({threads} intra-op thread{(threads > 1 ? "s" : string.Empty)}): median {timings[timings.Count / 2]:F2} ms/image, p95 {timings[(int)(timings.Count * 0.95)]:F2} ms (letterbox + inference + decoding); raw InferenceSession.Run median {runs[runs.Count / 2]:F2} ms ({timings[timings.Count / 2] / runs[runs.Count / 2]:F1}x raw)");
+        }
+
+        if (facesOnly)
+        {
+            return 0;
         }
 
         LookupBenchmark.Run(MetaDirectory);
