@@ -38,7 +38,21 @@ public sealed class BlazeFaceDetector : IDisposable
     public IReadOnlyList<FaceBox> Detect(RasterImage image)
     {
         var input = _manifest.Input;
-        var (tensor, box) = ModelInputTensor.Letterboxed(image, input);
+        // The input buffer is pooled: a fresh 128x128x3 tensor is a large-object allocation per image.
+        var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(ModelInputTensor.Length(input));
+        try
+        {
+            return Infer(image, input, buffer);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private IReadOnlyList<FaceBox> Infer(RasterImage image, ModelInput input, float[] buffer)
+    {
+        var (tensor, box) = ModelInputTensor.Letterboxed(image, input, buffer);
         using var results = _session.Run([NamedOnnxValue.CreateFromTensor(input.Name, tensor)], OutputNames);
         // Read in place: copying the 16 regressors of all 896 anchors cost more than the scoring.
         var scores1 = Values(results, Layer1Scores);

@@ -7,23 +7,30 @@ namespace Compliance.Detection.Models;
 public static class ModelInputTensor
 {
     /// <summary>Letterboxes the whole image (aspect kept, centred) and returns the transform back to image pixels.</summary>
-    public static (DenseTensor<float> Tensor, Letterbox Box) Letterboxed(RasterImage image, ModelInput input)
+    public static (DenseTensor<float> Tensor, Letterbox Box) Letterboxed(RasterImage image, ModelInput input) =>
+        Letterboxed(image, input, new float[Length(input)]);
+
+    /// <summary>As <see cref="Letterboxed(RasterImage, ModelInput)"/>, into the caller's buffer (every value is written).</summary>
+    public static (DenseTensor<float> Tensor, Letterbox Box) Letterboxed(RasterImage image, ModelInput input, Memory<float> buffer)
     {
         var scale = Math.Min((double)input.Width / image.Width, (double)input.Height / image.Height);
         var box = new Letterbox(scale, (input.Width - (image.Width * scale)) / 2, (input.Height - (image.Height * scale)) / 2);
-        return (Fill(image, input, 0, 0, image.Width, image.Height, box), box);
+        return (Fill(image, input, 0, 0, image.Width, image.Height, box, buffer), box);
     }
 
     /// <summary>A region of the image stretched to the input size (for face crops).</summary>
     public static DenseTensor<float> Crop(RasterImage image, ModelInput input, double x, double y, double width, double height)
     {
         var box = new Letterbox(0, 0, 0);
-        return Fill(image, input, x, y, width, height, box, stretch: true);
+        return Fill(image, input, x, y, width, height, box, new float[Length(input)], stretch: true);
     }
 
-    private static DenseTensor<float> Fill(RasterImage image, ModelInput input, double x0, double y0, double width, double height, Letterbox box, bool stretch = false)
+    /// <summary>The number of values in the input tensor.</summary>
+    public static int Length(ModelInput input) => input.Shape.Aggregate(1, (product, dimension) => product * dimension);
+
+    private static DenseTensor<float> Fill(RasterImage image, ModelInput input, double x0, double y0, double width, double height, Letterbox box, Memory<float> buffer, bool stretch = false)
     {
-        var tensor = new DenseTensor<float>(input.Shape);
+        var tensor = new DenseTensor<float>(buffer[..Length(input)], input.Shape);
         var bgr = input.Channels.Equals("BGR", StringComparison.OrdinalIgnoreCase);
         var padding = (float)input.Offset; // a 0-valued (black) pixel after normalisation
 
