@@ -201,25 +201,46 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
 
         var masks = ProbeMasks[radius];
         Span<int> bandEnds = stackalloc int[Bands];
-        var candidates = _candidates ??= new int[4096];
-        var n = 0;
+        var probes = Bands * masks.Length;
+        Span<int> starts = probes <= 512 ? stackalloc int[probes] : new int[probes];
+        Span<int> lengths = probes <= 512 ? stackalloc int[probes] : new int[probes];
+
+        // First every probe's run in the postings, prefetching each run's start: the runs are scattered,
+        // and reading them in a second pass lets their cache misses overlap instead of queueing.
+        ref var postings = ref MemoryMarshal.GetArrayDataReference(_postings);
+        var total = 0;
         for (var band = 0; band < Bands; band++)
         {
             var word = query.Word(band);
             var offsets = _offsets.AsSpan(band * Stride, Stride);
-            foreach (var mask in masks)
+            for (var m = 0; m < masks.Length; m++)
             {
-                var bucket = word ^ mask;
+                var bucket = word ^ masks[m];
                 var start = offsets[bucket];
-                var length = offsets[bucket + 1] - start;
-                if (n + length > candidates.Length)
+                var probe = (band * masks.Length) + m;
+                starts[probe] = start;
+                lengths[probe] = offsets[bucket + 1] - start;
+                total += lengths[probe];
+                if (Sse.IsSupported)
                 {
-                    Array.Resize(ref candidates, Math.Max(candidates.Length * 2, n + length));
-                    _candidates = candidates;
+                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref postings, start)));
                 }
+            }
+        }
 
-                _postings.AsSpan(start, length).CopyTo(candidates.AsSpan(n));
-                n += length;
+        var candidates = _candidates ??= new int[4096];
+        if (total > candidates.Length)
+        {
+            candidates = _candidates = new int[Math.Max(candidates.Length * 2, total)];
+        }
+
+        var n = 0;
+        for (var band = 0; band < Bands; band++)
+        {
+            for (var probe = band * masks.Length; probe < (band + 1) * masks.Length; probe++)
+            {
+                _postings.AsSpan(starts[probe], lengths[probe]).CopyTo(candidates.AsSpan(n));
+                n += lengths[probe];
             }
 
             bandEnds[band] = n;
@@ -331,7 +352,7 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         if ((long)_count * Bands > _postings.Length)
         {
             _postings = []; // let the old one go before the larger one is allocated
-            _postings = GC.AllocateUninitializedArray<int>(checked(_count * Bands));
+            _postings = GC.AllocateUninitializedArray<int>(checked(_count * Bands), pinned: true); // pinned, as queries prefetch into it by address
         }
 
         Span<int> next = new int[Stride];
