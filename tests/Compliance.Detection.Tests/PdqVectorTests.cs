@@ -47,7 +47,7 @@ public sealed class PdqVectorTests
     private static class Scalar
     {
         private const int JaroszPasses = 2;
-        private static readonly float[] Dct = BuildDct();
+        private static readonly float[] Dct = PdqHasher.Dct;
 
         internal static float[] Decimated(float[] luma, int rows, int columns)
         {
@@ -155,21 +155,6 @@ public sealed class PdqVectorTests
             }
 
             return b;
-        }
-
-        private static float[] BuildDct()
-        {
-            var scale = (float)Math.Sqrt(2.0 / 64);
-            var matrix = new float[16 * 64];
-            for (var i = 0; i < 16; i++)
-            {
-                for (var j = 0; j < 64; j++)
-                {
-                    matrix[(i * 64) + j] = (float)(scale * Math.Cos(Math.PI / 2.0 / 64 * (i + 1) * ((2 * j) + 1)));
-                }
-            }
-
-            return matrix;
         }
     }
 }

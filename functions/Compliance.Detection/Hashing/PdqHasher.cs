@@ -29,7 +29,8 @@ public static class PdqHasher
     /// <summary>Larger images are first resampled to this square, as Meta's pdq-photo-hasher does.</summary>
     public const int DownsampleDimension = 512;
 
-    private static readonly float[] Dct = BuildDct();
+    /// <summary>The 16×64 DCT matrix without its DC row (the oracle tests share it: only the products changed).</summary>
+    internal static readonly float[] Dct = BuildDct();
     private static readonly float[] DctTransposed = Transposed(Dct);
 
     /// <summary>Hashes a decoded image exactly as the reference tool does (including its 512×512 pre-resize).</summary>
