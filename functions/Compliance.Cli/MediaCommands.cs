@@ -29,8 +29,9 @@ internal static class MediaCommands
         var options = new MediaOptions();
         foreach (var file in files)
         {
-            var (image, failure, _, _) = File.Exists(file) ? ImageDecoder.Decode(File.ReadAllBytes(file), options.MaxPixels) : (null, DecodeFailure.DecodeFailed, 0, 0);
-            if (image is null)
+            // Decoded straight to the hash's luminance input: the same hash as the pipeline's full decode, sooner.
+            var (luma, rows, columns, failure) = File.Exists(file) ? ImageDecoder.DecodeLuma(File.ReadAllBytes(file), options.MaxPixels) : (null, 0, 0, DecodeFailure.DecodeFailed);
+            if (luma is null)
             {
                 errors.WriteLine($"{file}: {(failure == DecodeFailure.TooManyPixels ? "too many pixels" : "not a decodable image")}");
                 failed++;
@@ -40,7 +41,7 @@ internal static class MediaCommands
             if (dihedral)
             {
                 // One line per transform, named as the API names them, so a filter can bank or query all eight.
-                var transforms = PdqHasher.HashDihedral(image);
+                var transforms = PdqHasher.HashDihedral(luma, rows, columns);
                 foreach (var (hash, transform) in transforms.All.Zip(Enum.GetValues<DihedralTransform>()))
                 {
                     output.WriteLine($"{hash.ToHex()} {transforms.Quality} {file} {JsonNamingPolicy.SnakeCaseLower.ConvertName(transform.ToString())}");
@@ -49,7 +50,7 @@ internal static class MediaCommands
                 continue;
             }
 
-            var result = PdqHasher.Hash(image);
+            var result = PdqHasher.Hash(luma, rows, columns);
             output.WriteLine($"{result.Hash.ToHex()} {result.Quality} {file}");
         }
 

@@ -57,8 +57,7 @@ public sealed class MediaAnalyser(BlazeFaceDetector faces, IReadOnlyList<OnnxCla
             return null;
         }
 
-        var decoded = ImageDecoder.Decode(data, options.MaxLookupPixels).Image;
-        return decoded is null ? null : PdqHasher.HashDihedral(decoded).All.Select(h => h.ToHex()).Distinct().ToList();
+        return PdqHasher.HashDihedralEncoded(data, options.MaxLookupPixels)?.All.Select(h => h.ToHex()).Distinct().ToList();
     }
 
     private MediaAnalysis AnalyseImage(byte[] data, MediaKind kind)

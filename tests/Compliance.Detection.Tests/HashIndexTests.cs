@@ -33,6 +33,42 @@ public sealed class HashIndexTests
         Assert.Equal(Math.Min(maxDistance, 40) + 1, actual.Count(r => r.Id >= 20_000));
     }
 
+    /// <summary>
+    /// Neighbours planted in all three places a hash can sit: the built postings (a bulk add), hashes
+    /// folded in by a rebuild when the tail outgrew its limit, and the chained tail added since.
+    /// </summary>
+    [Theory]
+    [InlineData(15)]
+    [InlineData(31)]
+    [InlineData(47)]
+    public void Built_postings_and_the_tail_find_exactly_what_a_scan_finds(int maxDistance)
+    {
+        var random = new Random(11);
+        using var index = new MultiIndexHashTable();
+        var query = Random(random);
+        var bulk = Enumerable.Range(0, 10_000).Select(_ => Random(random)).ToArray();
+        for (var d = 0; d <= 48; d++)
+        {
+            bulk[d * 200] = Flip(query, d, random);
+        }
+
+        index.AddRange(bulk);
+        for (var i = 0; i < 90_000; i++)
+        {
+            // The 65,536th add after the bulk one folds the tail into the postings; later adds stay chained.
+            index.Add(i % 1800 == 0 ? Flip(query, i / 1800 % 32, random) : Random(random));
+        }
+
+        var expected = index.BruteForce(query, maxDistance).OrderBy(r => r.Id).ToList();
+        var actual = index.Query(query, maxDistance).OrderBy(r => r.Id).ToList();
+
+        Assert.Equal(expected, actual);
+        Assert.Equal(100_000, index.Count);
+        Assert.Equal(maxDistance + 1, actual.Count(r => r.Id < 10_000)); // one per distance up to the radius in the bulk add
+        Assert.Contains(actual, r => r.Id is >= 10_000 and < 75_536);
+        Assert.Contains(actual, r => r.Id >= 75_536);
+    }
+
     internal static PdqHash Random(Random random) => new((ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64());
 
     private static PdqHash Flip(PdqHash hash, int bits, Random random)

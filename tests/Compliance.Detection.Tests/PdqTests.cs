@@ -28,6 +28,62 @@ public sealed class PdqTests
         Assert.Equal(expectedQuality, result.Quality);
     }
 
+    [Theory]
+    [MemberData(nameof(Reference))]
+    public void Hashing_straight_from_the_file_matches_Meta_reference_output(string file, string expectedHex, int expectedQuality)
+    {
+        var result = PdqHasher.HashEncoded(Fixtures.Bytes("pdq", "images", file), 100_000_000)!;
+
+        Assert.Equal(expectedHex, result.Hash.ToHex());
+        Assert.Equal(expectedQuality, result.Quality);
+    }
+
+    /// <summary>
+    /// The row-skipping decode against the full decode on sizes and formats the fixtures lack:
+    /// large 4:2:0 JPEGs (whose chroma upsampling reads neighbouring rows), a progressive-free
+    /// wide strip sampled into repeated rows, and an RGB PNG.
+    /// </summary>
+    [Theory]
+    [InlineData("jpeg", 1500, 1100)]
+    [InlineData("jpeg", 1023, 517)]
+    [InlineData("jpeg", 900, 40)]
+    [InlineData("png", 900, 613)]
+    public void Luma_decoded_row_by_row_equals_the_full_decode(string format, int width, int height)
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(width, height, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Opaque);
+        var random = new Random(width + height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                bitmap.SetPixel(x, y, new SkiaSharp.SKColor((byte)((x * 3) + random.Next(40)), (byte)(y + random.Next(40)), (byte)((x ^ y) + random.Next(40))));
+            }
+        }
+
+        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
+        using var encoded = image.Encode(format == "png" ? SkiaSharp.SKEncodedImageFormat.Png : SkiaSharp.SKEncodedImageFormat.Jpeg, 80);
+        var data = encoded.ToArray();
+
+        var full = ImageDecoder.Decode(data, 100_000_000).Image!;
+        var (columns, rows) = PdqHasher.HashingSize(width, height);
+        var (luma, lumaRows, lumaColumns, failure) = ImageDecoder.DecodeLuma(data, 100_000_000);
+
+        Assert.Equal(DecodeFailure.None, failure);
+        Assert.Equal((rows, columns), (lumaRows, lumaColumns));
+        Assert.Equal(full.Luma(columns, rows), luma);
+        Assert.Equal(PdqHasher.Hash(full), PdqHasher.HashEncoded(data, 100_000_000));
+    }
+
+    [Fact]
+    public void Hashing_straight_from_the_file_refuses_what_the_full_decode_refuses()
+    {
+        var data = Fixtures.Bytes("pdq", "images", "retina.jpg");
+
+        Assert.Equal(DecodeFailure.TooManyPixels, ImageDecoder.DecodeLuma(data, 1_000_000).Failure);
+        Assert.Equal(DecodeFailure.DecodeFailed, ImageDecoder.DecodeLuma([0xFF, 0xD8, 0xFF, 0x00], 1_000_000).Failure);
+        Assert.Null(PdqHasher.HashEncoded(data[..(data.Length / 10)], 100_000_000));
+    }
+
     [Fact]
     public void The_eight_dihedral_hashes_match_the_reference()
     {

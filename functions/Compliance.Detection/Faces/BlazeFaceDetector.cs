@@ -19,6 +19,7 @@ public sealed class BlazeFaceDetector : IDisposable
     private const string Layer1Boxes = "Identity_2:0";
     private const string Layer2Boxes = "Identity_3:0";
     private static readonly (float X, float Y)[] Anchors = BuildAnchors();
+    private static readonly string[] OutputNames = [Layer1Scores, Layer2Scores, Layer1Boxes, Layer2Boxes];
 
     private readonly InferenceSession _session;
     private readonly ModelManifest _manifest;
@@ -37,26 +38,42 @@ public sealed class BlazeFaceDetector : IDisposable
     public IReadOnlyList<FaceBox> Detect(RasterImage image)
     {
         var input = _manifest.Input;
-        var (tensor, box) = ModelInputTensor.Letterboxed(image, input);
-        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(input.Name, tensor)], [Layer1Scores, Layer2Scores, Layer1Boxes, Layer2Boxes]);
-        var outputs = results.ToDictionary(r => r.Name, r => r.AsTensor<float>().ToArray());
-        var scores = outputs[Layer1Scores].Concat(outputs[Layer2Scores]).ToArray();
-        var regressors = outputs[Layer1Boxes].Concat(outputs[Layer2Boxes]).ToArray();
+        // The input buffer is pooled: a fresh 128x128x3 tensor is a large-object allocation per image.
+        var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(ModelInputTensor.Length(input));
+        try
+        {
+            return Infer(image, input, buffer);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private IReadOnlyList<FaceBox> Infer(RasterImage image, ModelInput input, float[] buffer)
+    {
+        var (tensor, box) = ModelInputTensor.Letterboxed(image, input, buffer);
+        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(input.Name, tensor)], OutputNames);
+        // Read in place: copying the 16 regressors of all 896 anchors cost more than the scoring.
+        var scores1 = Values(results, Layer1Scores);
+        var scores2 = Values(results, Layer2Scores);
+        var boxes1 = Values(results, Layer1Boxes);
+        var boxes2 = Values(results, Layer2Boxes);
 
         var candidates = new List<FaceBox>();
         for (var i = 0; i < Anchors.Length; i++)
         {
-            var score = 1 / (1 + Math.Exp(-scores[i]));
+            var score = 1 / (1 + Math.Exp(-(i < scores1.Length ? scores1[i] : scores2[i - scores1.Length])));
             if (score < _minScore)
             {
                 continue;
             }
 
-            var r = i * 16;
+            var regressors = i < scores1.Length ? boxes1[(i * 16)..] : boxes2[((i - scores1.Length) * 16)..];
             double size = input.Width;
-            var cx = (Anchors[i].X + (regressors[r] / size)) * size;
-            var cy = (Anchors[i].Y + (regressors[r + 1] / size)) * size;
-            double w = regressors[r + 2], h = regressors[r + 3];
+            var cx = (Anchors[i].X + (regressors[0] / size)) * size;
+            var cy = (Anchors[i].Y + (regressors[1] / size)) * size;
+            double w = regressors[2], h = regressors[3];
 
             // From model-input pixels back to image pixels through the letterbox.
             candidates.Add(new FaceBox(
@@ -71,6 +88,9 @@ public sealed class BlazeFaceDetector : IDisposable
     }
 
     public void Dispose() => _session.Dispose();
+
+    private static ReadOnlySpan<float> Values(IReadOnlyList<DisposableNamedOnnxValue> results, string name) =>
+        results.First(r => r.Name == name) is var value && value.Value is Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float> dense ? dense.Buffer.Span : value.AsTensor<float>().ToArray();
 
     /// <summary>Groups boxes overlapping the best remaining one and replaces each group by its score-weighted mean.</summary>
     internal static IReadOnlyList<FaceBox> WeightedMerge(List<FaceBox> candidates, double iouThreshold)

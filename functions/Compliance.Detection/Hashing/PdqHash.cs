@@ -36,13 +36,15 @@ public readonly record struct PdqHash(ulong W0, ulong W1, ulong W2, ulong W3)
 
     public string ToHex()
     {
-        var builder = new System.Text.StringBuilder(64);
+        Span<byte> bytes = stackalloc byte[32];
         for (var word = 15; word >= 0; word--)
         {
-            builder.Append(Word(word).ToString("x4", CultureInfo.InvariantCulture));
+            var value = Word(word);
+            bytes[(15 - word) * 2] = (byte)(value >> 8);
+            bytes[((15 - word) * 2) + 1] = (byte)value;
         }
 
-        return builder.ToString();
+        return Convert.ToHexStringLower(bytes);
     }
 
     public override string ToString() => ToHex();

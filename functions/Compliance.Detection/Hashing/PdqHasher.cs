@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Compliance.Detection.Hashing;
 
 /// <summary>A PDQ hash with its quality (0-100; below 50 the hash is unreliable for matching).</summary>
@@ -21,12 +25,13 @@ public static class PdqHasher
     public const float LumaG = 0.587f;
     public const float LumaB = 0.114f;
     private const int MinDimension = 5;
-    private const int JaroszPasses = 2;
 
     /// <summary>Larger images are first resampled to this square, as Meta's pdq-photo-hasher does.</summary>
     public const int DownsampleDimension = 512;
 
-    private static readonly float[] Dct = BuildDct();
+    /// <summary>The 16×64 DCT matrix without its DC row (the oracle tests share it: only the products changed).</summary>
+    internal static readonly float[] Dct = BuildDct();
+    private static readonly float[] DctTransposed = Transposed(Dct);
 
     /// <summary>Hashes a decoded image exactly as the reference tool does (including its 512×512 pre-resize).</summary>
     public static PdqResult Hash(Imaging.RasterImage image)
@@ -41,12 +46,29 @@ public static class PdqHasher
         return HashDihedral(image.Luma(columns, rows), rows, columns);
     }
 
-    private static (int Columns, int Rows) HashingSize(Imaging.RasterImage image) =>
-        image.Width > DownsampleDimension || image.Height > DownsampleDimension
-            ? (DownsampleDimension, DownsampleDimension)
-            : (image.Width, image.Height);
+    private static (int Columns, int Rows) HashingSize(Imaging.RasterImage image) => HashingSize(image.Width, image.Height);
 
-    /// <summary>Hashes a luminance image (row-major, <paramref name="rows"/> × <paramref name="columns"/>). The buffer is used as scratch.</summary>
+    /// <summary>The luminance size an image of this size is hashed at.</summary>
+    public static (int Columns, int Rows) HashingSize(int width, int height) =>
+        width > DownsampleDimension || height > DownsampleDimension
+            ? (DownsampleDimension, DownsampleDimension)
+            : (width, height);
+
+    /// <summary>Decodes and hashes an encoded image by the shortest path (<see cref="Imaging.ImageDecoder.DecodeLuma"/>); null if it cannot be decoded.</summary>
+    public static PdqResult? HashEncoded(byte[] data, long maxPixels)
+    {
+        var (luma, rows, columns, _) = Imaging.ImageDecoder.DecodeLuma(data, maxPixels);
+        return luma is null ? null : Hash(luma, rows, columns);
+    }
+
+    /// <summary>As <see cref="HashEncoded"/>, with all eight dihedral hashes.</summary>
+    public static PdqDihedral? HashDihedralEncoded(byte[] data, long maxPixels)
+    {
+        var (luma, rows, columns, _) = Imaging.ImageDecoder.DecodeLuma(data, maxPixels);
+        return luma is null ? null : HashDihedral(luma, rows, columns);
+    }
+
+    /// <summary>Hashes a luminance image (row-major, <paramref name="rows"/> × <paramref name="columns"/>). The buffer is left as it is.</summary>
     public static PdqResult Hash(float[] luma, int rows, int columns)
     {
         if (rows < MinDimension || columns < MinDimension)
@@ -54,7 +76,8 @@ public static class PdqHasher
             return new PdqResult(default, 0);
         }
 
-        var coefficients = Coefficients(luma, rows, columns, out var quality);
+        Span<float> coefficients = stackalloc float[256];
+        var quality = Coefficients(luma, rows, columns, coefficients);
         return new PdqResult(ToBits(coefficients), quality);
     }
 
@@ -65,16 +88,17 @@ public static class PdqHasher
             return new PdqDihedral(default, default, default, default, default, default, default, default, 0);
         }
 
-        var a = Coefficients(luma, rows, columns, out var quality);
-        PdqHash Transform(Func<int, int, (int Row, int Column, bool Negate)> map)
+        Span<float> a = stackalloc float[256];
+        Span<float> b = stackalloc float[256];
+        var quality = Coefficients(luma, rows, columns, a);
+        PdqHash Transform(ReadOnlySpan<float> a, Span<float> b, bool transpose, Func<int, int, bool> negate)
         {
-            var b = new float[256];
             for (var i = 0; i < 16; i++)
             {
                 for (var j = 0; j < 16; j++)
                 {
-                    var (row, column, negate) = map(i, j);
-                    b[(row * 16) + column] = negate ? -a[(i * 16) + j] : a[(i * 16) + j];
+                    var value = negate(i, j) ? -a[(i * 16) + j] : a[(i * 16) + j];
+                    b[transpose ? (j * 16) + i : (i * 16) + j] = value;
                 }
             }
 
@@ -84,101 +108,37 @@ public static class PdqHasher
         // Rotations and flips of the image permute and negate DCT coefficients by parity.
         return new PdqDihedral(
             ToBits(a),
-            Transform((i, j) => (j, i, (j & 1) == 0)),
-            Transform((i, j) => (i, j, ((i + j) & 1) == 1)),
-            Transform((i, j) => (j, i, (i & 1) == 0)),
-            Transform((i, j) => (i, j, (i & 1) == 0)),
-            Transform((i, j) => (i, j, (j & 1) == 0)),
-            Transform((i, j) => (j, i, false)),
-            Transform((i, j) => (j, i, ((i + j) & 1) == 1)),
+            Transform(a, b, true, (i, j) => (j & 1) == 0),
+            Transform(a, b, false, (i, j) => ((i + j) & 1) == 1),
+            Transform(a, b, true, (i, j) => (i & 1) == 0),
+            Transform(a, b, false, (i, j) => (i & 1) == 0),
+            Transform(a, b, false, (i, j) => (j & 1) == 0),
+            Transform(a, b, true, (i, j) => false),
+            Transform(a, b, true, (i, j) => ((i + j) & 1) == 1),
             quality);
     }
 
     /// <summary>Luminance of 8-bit RGB, computed in single precision as the reference does.</summary>
     public static float Luma(byte r, byte g, byte b) => (LumaR * r) + (LumaG * g) + (LumaB * b);
 
-    private static float[] Coefficients(float[] luma, int rows, int columns, out int quality)
+    private static int Coefficients(float[] luma, int rows, int columns, Span<float> coefficients)
     {
-        var block = new float[64 * 64];
+        Span<float> block = stackalloc float[64 * 64];
         if (rows == 64 && columns == 64)
         {
-            Array.Copy(luma, block, block.Length);
+            luma.AsSpan(0, block.Length).CopyTo(block);
         }
         else
         {
-            var scratch = new float[luma.Length];
-            var alongRows = WindowSize(columns);
-            var alongColumns = WindowSize(rows);
-            for (var pass = 0; pass < JaroszPasses; pass++)
-            {
-                for (var i = 0; i < rows; i++)
-                {
-                    Box(luma, scratch, i * columns, columns, 1, alongRows);
-                }
-
-                for (var j = 0; j < columns; j++)
-                {
-                    Box(scratch, luma, j, rows, columns, alongColumns);
-                }
-            }
-
-            for (var i = 0; i < 64; i++)
-            {
-                var sourceRow = (int)((i + 0.5) * rows / 64);
-                for (var j = 0; j < 64; j++)
-                {
-                    block[(i * 64) + j] = luma[(sourceRow * columns) + (int)((j + 0.5) * columns / 64)];
-                }
-            }
+            JaroszDecimation.Run(luma, rows, columns, block);
         }
 
-        quality = Quality(block);
-        return Dct64To16(block);
-    }
-
-    private static int WindowSize(int dimension) => (dimension + 128 - 1) / 128;
-
-    /// <summary>One box-filter pass along a strided vector, with the window shrinking at both ends.</summary>
-    private static void Box(float[] input, float[] output, int start, int length, int stride, int window)
-    {
-        var half = (window + 2) / 2;
-        var leadIn = half - 1;
-        var rampUp = window - half + 1;
-        var full = length - window;
-        var rampDown = half - 1;
-        int left = start, right = start, write = start;
-        var sum = 0f;
-        var size = 0;
-        for (var n = 0; n < leadIn; n++, right += stride)
-        {
-            sum += input[right];
-            size++;
-        }
-
-        for (var n = 0; n < rampUp; n++, right += stride, write += stride)
-        {
-            sum += input[right];
-            size++;
-            output[write] = sum / size;
-        }
-
-        for (var n = 0; n < full; n++, left += stride, right += stride, write += stride)
-        {
-            sum += input[right];
-            sum -= input[left];
-            output[write] = sum / size;
-        }
-
-        for (var n = 0; n < rampDown; n++, left += stride, write += stride)
-        {
-            sum -= input[left];
-            size--;
-            output[write] = sum / size;
-        }
+        Dct64To16(block, coefficients);
+        return Quality(block);
     }
 
     /// <summary>Counts significant neighbour gradients of the 64×64 image, scaled to 0-100.</summary>
-    private static int Quality(float[] block)
+    private static int Quality(ReadOnlySpan<float> block)
     {
         var sum = 0;
         for (var i = 0; i < 63; i++)
@@ -200,40 +160,48 @@ public static class PdqHasher
         return Math.Min(100, sum / 90);
     }
 
-    /// <summary>B = D·A·Dᵀ with D the 16×64 DCT matrix, summed in the reference's order.</summary>
-    private static float[] Dct64To16(float[] a)
+    /// <summary>
+    /// B = D·A·Dᵀ with D the 16×64 DCT matrix. Eight output columns at a time, each lane summing its
+    /// own terms in the reference's order (k = 0..63, a product then an add, never fused), so every
+    /// coefficient is the reference's to the last bit.
+    /// </summary>
+    internal static void Dct64To16(ReadOnlySpan<float> a, Span<float> b)
     {
-        var t = new float[16 * 64];
+        Span<float> t = stackalloc float[16 * 64];
+        ref var dct = ref MemoryMarshal.GetArrayDataReference(Dct);
+        ref var dctTransposed = ref MemoryMarshal.GetArrayDataReference(DctTransposed);
+        ref var a0 = ref MemoryMarshal.GetReference(a);
+        ref var t0 = ref MemoryMarshal.GetReference(t);
         for (var i = 0; i < 16; i++)
         {
-            for (var j = 0; j < 64; j++)
+            for (var j = 0; j < 64; j += Vector256<float>.Count)
             {
-                var sum = 0f;
+                var sum = Vector256<float>.Zero;
                 for (var k = 0; k < 64; k++)
                 {
-                    sum += Dct[(i * 64) + k] * a[(k * 64) + j];
+                    var product = Vector256.Create(Unsafe.Add(ref dct, (i * 64) + k)) * Vector256.LoadUnsafe(ref a0, (nuint)((k * 64) + j));
+                    sum += product;
                 }
 
-                t[(i * 64) + j] = sum;
+                sum.StoreUnsafe(ref t0, (nuint)((i * 64) + j));
             }
         }
 
-        var b = new float[256];
+        ref var b0 = ref MemoryMarshal.GetReference(b);
         for (var i = 0; i < 16; i++)
         {
-            for (var j = 0; j < 16; j++)
+            for (var j = 0; j < 16; j += Vector256<float>.Count)
             {
-                var sum = 0f;
+                var sum = Vector256<float>.Zero;
                 for (var k = 0; k < 64; k++)
                 {
-                    sum += t[(i * 64) + k] * Dct[(j * 64) + k];
+                    var product = Vector256.Create(Unsafe.Add(ref t0, (i * 64) + k)) * Vector256.LoadUnsafe(ref dctTransposed, (nuint)((k * 16) + j));
+                    sum += product;
                 }
 
-                b[(i * 16) + j] = sum;
+                sum.StoreUnsafe(ref b0, (nuint)((i * 16) + j));
             }
         }
-
-        return b;
     }
 
     private static float[] BuildDct()
@@ -251,23 +219,47 @@ public static class PdqHasher
         return matrix;
     }
 
-    private static PdqHash ToBits(float[] coefficients)
+    /// <summary>Dᵀ as 64 rows of 16, so the second product reads eight outputs' factors in one load.</summary>
+    private static float[] Transposed(float[] dct)
     {
-        var median = Torben(coefficients);
-        Span<bool> bits = stackalloc bool[256];
-        for (var k = 0; k < 256; k++)
+        var transposed = new float[64 * 16];
+        for (var i = 0; i < 16; i++)
         {
-            bits[k] = coefficients[k] > median;
+            for (var k = 0; k < 64; k++)
+            {
+                transposed[(k * 16) + i] = dct[(i * 64) + k];
+            }
         }
 
-        return PdqHash.FromBits(bits);
+        return transposed;
+    }
+
+    private static PdqHash ToBits(ReadOnlySpan<float> coefficients)
+    {
+        var median = Torben(coefficients);
+        Span<ulong> words = stackalloc ulong[4];
+        for (var k = 0; k < 256; k++)
+        {
+            if (coefficients[k] > median)
+            {
+                words[k >> 6] |= 1UL << (k & 63);
+            }
+        }
+
+        return new PdqHash(words[0], words[1], words[2], words[3]);
     }
 
     /// <summary>Torben's median: the lower median, found without sorting or copying.</summary>
-    private static float Torben(float[] values)
+    private static float Torben(ReadOnlySpan<float> values)
     {
         var n = values.Length;
-        float min = values.Min(), max = values.Max();
+        float min = values[0], max = values[0];
+        foreach (var v in values)
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+
         float guess, maxBelow, minAbove;
         int less, greater, equal;
         while (true)

@@ -34,18 +34,46 @@ public sealed class RasterImage
     public float[] Luma(int columns, int rows)
     {
         var luma = new float[columns * rows];
+        var sourceColumns = SourceColumns(Width, columns);
         for (var y = 0; y < rows; y++)
         {
-            var sourceY = rows == Height ? y : (int)((double)y * Height / rows);
-            for (var x = 0; x < columns; x++)
-            {
-                var sourceX = columns == Width ? x : (int)((double)x * Width / columns);
-                var i = (sourceY * Width) + sourceX;
-                luma[(y * columns) + x] = IsGrey ? Pixels[i] : PdqHasher.Luma(Pixels[i * 4], Pixels[(i * 4) + 1], Pixels[(i * 4) + 2]);
-            }
+            LumaRow(rows == Height ? y : (int)((double)y * Height / rows), sourceColumns, luma.AsSpan(y * columns, columns));
         }
 
         return luma;
+    }
+
+    /// <summary>The source column of each target column, ⌊x·W/columns⌋ in double precision, worked out once rather than once a pixel.</summary>
+    internal static int[] SourceColumns(int width, int columns)
+    {
+        var sources = new int[columns];
+        for (var x = 0; x < columns; x++)
+        {
+            sources[x] = columns == width ? x : (int)((double)x * width / columns);
+        }
+
+        return sources;
+    }
+
+    /// <summary>One row of <see cref="Luma"/>: source row <paramref name="sourceRow"/> sampled at <paramref name="sourceColumns"/>.</summary>
+    internal void LumaRow(int sourceRow, ReadOnlySpan<int> sourceColumns, Span<float> target)
+    {
+        var pixels = Pixels.AsSpan(sourceRow * Width * (IsGrey ? 1 : 4));
+        if (IsGrey)
+        {
+            for (var x = 0; x < target.Length; x++)
+            {
+                target[x] = pixels[sourceColumns[x]];
+            }
+        }
+        else
+        {
+            for (var x = 0; x < target.Length; x++)
+            {
+                var i = sourceColumns[x] * 4;
+                target[x] = PdqHasher.Luma(pixels[i], pixels[i + 1], pixels[i + 2]);
+            }
+        }
     }
 
     public (byte R, byte G, byte B) Rgb(int x, int y)
@@ -107,5 +135,71 @@ public static class ImageDecoder
         }
 
         return (grey ? RasterImage.Grey(info.Width, info.Height, pixels) : RasterImage.Rgba(info.Width, info.Height, pixels), DecodeFailure.None, info.Width, info.Height);
+    }
+
+    /// <summary>
+    /// Decodes straight into PDQ's luminance input: the same values as <see cref="Decode"/> followed
+    /// by <see cref="RasterImage.Luma"/> at <see cref="PdqHasher.HashingSize"/>, but only the rows
+    /// the resize samples are converted (libjpeg-turbo skips the others' IDCT and colour conversion),
+    /// one row at a time, without the full-size RGBA buffer. Formats Skia cannot decode by scanline
+    /// (interlaced PNG, GIF, WebP) take the full decode. Rows after the last one sampled are not read,
+    /// so a file truncated there still hashes: for hashing lookups, not for checking evidence.
+    /// </summary>
+    public static (float[]? Luma, int Rows, int Columns, DecodeFailure Failure) DecodeLuma(byte[] data, long maxPixels)
+    {
+        using var stream = new SKMemoryStream(data);
+        using var codec = SKCodec.Create(stream);
+        if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
+        {
+            return (null, 0, 0, DecodeFailure.DecodeFailed);
+        }
+
+        var info = codec.Info;
+        if ((long)info.Width * info.Height > maxPixels)
+        {
+            return (null, 0, 0, DecodeFailure.TooManyPixels);
+        }
+
+        var (columns, rows) = PdqHasher.HashingSize(info.Width, info.Height);
+        var grey = info.ColorType == SKColorType.Gray8;
+        var target = new SKImageInfo(info.Width, info.Height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888, grey ? SKAlphaType.Opaque : SKAlphaType.Unpremul);
+        if (codec.ScanlineOrder != SKCodecScanlineOrder.TopDown || codec.StartScanlineDecode(target) != SKCodecResult.Success)
+        {
+            var (image, failure, _, _) = Decode(data, maxPixels);
+            return image is null ? (null, 0, 0, failure) : (image.Luma(columns, rows), rows, columns, DecodeFailure.None);
+        }
+
+        var raster = grey ? RasterImage.Grey(info.Width, 1, new byte[target.RowBytes]) : RasterImage.Rgba(info.Width, 1, new byte[target.RowBytes]);
+        var luma = new float[columns * rows];
+        var sourceColumns = RasterImage.SourceColumns(info.Width, columns);
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(raster.Pixels, System.Runtime.InteropServices.GCHandleType.Pinned);
+        try
+        {
+            var next = 0; // the codec's next row
+            var held = -1; // the row in the buffer
+            for (var y = 0; y < rows; y++)
+            {
+                var source = rows == info.Height ? y : (int)((double)y * info.Height / rows);
+                if (source != held)
+                {
+                    if ((source > next && !codec.SkipScanlines(source - next))
+                        || codec.GetScanlines(handle.AddrOfPinnedObject(), 1, target.RowBytes) != 1)
+                    {
+                        return (null, 0, 0, DecodeFailure.DecodeFailed);
+                    }
+
+                    next = source + 1;
+                    held = source;
+                }
+
+                raster.LumaRow(0, sourceColumns, luma.AsSpan(y * columns, columns));
+            }
+        }
+        finally
+        {
+            handle.Free();
+        }
+
+        return (luma, rows, columns, DecodeFailure.None);
     }
 }

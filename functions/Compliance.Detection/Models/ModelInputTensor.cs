@@ -7,54 +7,67 @@ namespace Compliance.Detection.Models;
 public static class ModelInputTensor
 {
     /// <summary>Letterboxes the whole image (aspect kept, centred) and returns the transform back to image pixels.</summary>
-    public static (DenseTensor<float> Tensor, Letterbox Box) Letterboxed(RasterImage image, ModelInput input)
+    public static (DenseTensor<float> Tensor, Letterbox Box) Letterboxed(RasterImage image, ModelInput input) =>
+        Letterboxed(image, input, new float[Length(input)]);
+
+    /// <summary>As <see cref="Letterboxed(RasterImage, ModelInput)"/>, into the caller's buffer (every value is written).</summary>
+    public static (DenseTensor<float> Tensor, Letterbox Box) Letterboxed(RasterImage image, ModelInput input, Memory<float> buffer)
     {
         var scale = Math.Min((double)input.Width / image.Width, (double)input.Height / image.Height);
         var box = new Letterbox(scale, (input.Width - (image.Width * scale)) / 2, (input.Height - (image.Height * scale)) / 2);
-        return (Fill(image, input, 0, 0, image.Width, image.Height, box), box);
+        return (Fill(image, input, 0, 0, image.Width, image.Height, box, buffer), box);
     }
 
     /// <summary>A region of the image stretched to the input size (for face crops).</summary>
     public static DenseTensor<float> Crop(RasterImage image, ModelInput input, double x, double y, double width, double height)
     {
         var box = new Letterbox(0, 0, 0);
-        return Fill(image, input, x, y, width, height, box, stretch: true);
+        return Fill(image, input, x, y, width, height, box, new float[Length(input)], stretch: true);
     }
 
-    private static DenseTensor<float> Fill(RasterImage image, ModelInput input, double x0, double y0, double width, double height, Letterbox box, bool stretch = false)
+    /// <summary>The number of values in the input tensor.</summary>
+    public static int Length(ModelInput input) => input.Shape.Aggregate(1, (product, dimension) => product * dimension);
+
+    private static DenseTensor<float> Fill(RasterImage image, ModelInput input, double x0, double y0, double width, double height, Letterbox box, Memory<float> buffer, bool stretch = false)
     {
-        var tensor = new DenseTensor<float>(input.Shape);
+        var tensor = new DenseTensor<float>(buffer[..Length(input)], input.Shape);
         var bgr = input.Channels.Equals("BGR", StringComparison.OrdinalIgnoreCase);
         var padding = (float)input.Offset; // a 0-valued (black) pixel after normalisation
+
+        // Each target pixel's footprint in source pixels is a column span times a row span, so both
+        // are worked out once per column and once per row (the same expressions as per pixel).
+        var columns = Footprints(input.Width, image.Width, tx => stretch ? x0 + (tx * width / input.Width) : (tx - box.PadX) / box.Scale, stretch);
+        var rows = Footprints(input.Height, image.Height, ty => stretch ? y0 + (ty * height / input.Height) : (ty - box.PadY) / box.Scale, stretch);
+        var sums = new long[input.Width * 3];
         for (var ty = 0; ty < input.Height; ty++)
         {
+            var row = rows[ty];
+            if (!row.Outside && !row.Bilinear)
+            {
+                SumRows(image, row.First, row.End, columns, sums);
+            }
+
             for (var tx = 0; tx < input.Width; tx++)
             {
-                // The target pixel's footprint in source pixels.
-                double left, top, right, bottom;
-                if (stretch)
+                var column = columns[tx];
+                if (row.Outside || column.Outside)
                 {
-                    left = x0 + (tx * width / input.Width);
-                    right = x0 + ((tx + 1) * width / input.Width);
-                    top = y0 + (ty * height / input.Height);
-                    bottom = y0 + ((ty + 1) * height / input.Height);
+                    Set(tensor, input, ty, tx, padding, padding, padding);
+                    continue;
+                }
+
+                double r, g, b;
+                if (row.Bilinear || column.Bilinear)
+                {
+                    (r, g, b) = Bilinear(image, ((column.Left + column.Right) / 2) - 0.5, ((row.Left + row.Right) / 2) - 0.5);
                 }
                 else
                 {
-                    left = (tx - box.PadX) / box.Scale;
-                    right = (tx + 1 - box.PadX) / box.Scale;
-                    top = (ty - box.PadY) / box.Scale;
-                    bottom = (ty + 1 - box.PadY) / box.Scale;
-                    var centreX = (left + right) / 2;
-                    var centreY = (top + bottom) / 2;
-                    if (centreX < 0 || centreY < 0 || centreX >= image.Width || centreY >= image.Height)
-                    {
-                        Set(tensor, input, ty, tx, padding, padding, padding);
-                        continue;
-                    }
+                    // Shrinking: the mean of the source pixels under the footprint (no aliasing).
+                    var n = (double)(column.End - column.First) * (row.End - row.First);
+                    (r, g, b) = (sums[tx * 3] / n, sums[(tx * 3) + 1] / n, sums[(tx * 3) + 2] / n);
                 }
 
-                var (r, g, b) = Sample(image, left, top, right, bottom);
                 var nr = (float)((r * input.Scale) + input.Offset);
                 var ng = (float)((g * input.Scale) + input.Offset);
                 var nb = (float)((b * input.Scale) + input.Offset);
@@ -66,10 +79,94 @@ public static class ModelInputTensor
     }
 
     /// <summary>
+    /// One axis of the target pixels' footprints: [Left, Right) in source coordinates, the whole
+    /// source pixels [First, End) it covers, whether the target enlarges there (a span of at most one
+    /// pixel, sampled bilinearly at its centre) and whether its centre falls outside the image (the
+    /// letterbox's padding; never when stretching a crop).
+    /// </summary>
+    private readonly record struct Footprint(double Left, double Right, int First, int End, bool Bilinear, bool Outside);
+
+    private static Footprint[] Footprints(int targets, int sourceSize, Func<int, double> edge, bool stretch)
+    {
+        var footprints = new Footprint[targets];
+        for (var t = 0; t < targets; t++)
+        {
+            double left = edge(t), right = edge(t + 1);
+            var centre = (left + right) / 2;
+            var first = Math.Clamp((int)Math.Floor(left), 0, sourceSize - 1);
+            var end = Math.Clamp((int)Math.Ceiling(right), first + 1, sourceSize);
+            footprints[t] = new Footprint(left, right, first, end, right - left <= 1, !stretch && (centre < 0 || centre >= sourceSize));
+        }
+
+        return footprints;
+    }
+
+    /// <summary>
+    /// Per target column, the sums of R, G and B over its column span and the rows [first, end),
+    /// straight over the pixel buffer: this reads every source pixel of a large image, so it is the
+    /// letterbox's whole cost. Integer sums are exact in any order, so the means are the same to the
+    /// last bit as summing each footprint on its own.
+    /// </summary>
+    private static void SumRows(RasterImage image, int first, int end, Footprint[] columns, long[] sums)
+    {
+        Array.Clear(sums);
+        var pixels = image.Pixels.AsSpan();
+        for (var y = first; y < end; y++)
+        {
+            if (image.IsGrey)
+            {
+                var line = pixels.Slice(y * image.Width, image.Width);
+                for (var tx = 0; tx < columns.Length; tx++)
+                {
+                    var column = columns[tx];
+                    if (column.Bilinear || column.Outside)
+                    {
+                        continue;
+                    }
+
+                    var grey = 0;
+                    foreach (var value in line[column.First..column.End])
+                    {
+                        grey += value;
+                    }
+
+                    sums[tx * 3] += grey;
+                    sums[(tx * 3) + 1] += grey;
+                    sums[(tx * 3) + 2] += grey;
+                }
+            }
+            else
+            {
+                var line = pixels.Slice(y * image.Width * 4, image.Width * 4);
+                for (var tx = 0; tx < columns.Length; tx++)
+                {
+                    var column = columns[tx];
+                    if (column.Bilinear || column.Outside)
+                    {
+                        continue;
+                    }
+
+                    int r = 0, g = 0, b = 0;
+                    for (var i = column.First * 4; i < column.End * 4; i += 4)
+                    {
+                        r += line[i];
+                        g += line[i + 1];
+                        b += line[i + 2];
+                    }
+
+                    sums[tx * 3] += r;
+                    sums[(tx * 3) + 1] += g;
+                    sums[(tx * 3) + 2] += b;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Writes one pixel straight into the tensor's buffer: the tensor's own indexer recomputes every
     /// stride on each of the 3 × width × height writes, which cost more than the model's inference.
     /// </summary>
-    private static void Set(DenseTensor<float> tensor, ModelInput input, int y, int x, float c0, float c1, float c2)
+    internal static void Set(DenseTensor<float> tensor, ModelInput input, int y, int x, float c0, float c1, float c2)
     {
         var buffer = tensor.Buffer.Span;
         if (input.Layout == TensorLayout.Nhwc)
@@ -89,49 +186,7 @@ public static class ModelInputTensor
         }
     }
 
-    /// <summary>
-    /// Averages the source pixels under the footprint when shrinking (no aliasing), and samples
-    /// bilinearly at its centre when enlarging.
-    /// </summary>
-    private static (double R, double G, double B) Sample(RasterImage image, double left, double top, double right, double bottom)
-    {
-        if (right - left <= 1 || bottom - top <= 1)
-        {
-            return Bilinear(image, ((left + right) / 2) - 0.5, ((top + bottom) / 2) - 0.5);
-        }
-
-        int x0 = Math.Clamp((int)Math.Floor(left), 0, image.Width - 1), x1 = Math.Clamp((int)Math.Ceiling(right), x0 + 1, image.Width);
-        int y0 = Math.Clamp((int)Math.Floor(top), 0, image.Height - 1), y1 = Math.Clamp((int)Math.Ceiling(bottom), y0 + 1, image.Height);
-        // Straight over the pixel buffer, row by row: this loop reads every source pixel of a large
-        // image, and a call per pixel made it most of a detection's time. Integer sums are exact, so
-        // the averages are the same as before to the last bit.
-        long r = 0, g = 0, b = 0;
-        var pixels = image.Pixels;
-        var step = image.IsGrey ? 1 : 4;
-        for (var y = y0; y < y1; y++)
-        {
-            var end = ((y * image.Width) + x1) * step;
-            for (var i = ((y * image.Width) + x0) * step; i < end; i += step)
-            {
-                r += pixels[i];
-                if (step == 4)
-                {
-                    g += pixels[i + 1];
-                    b += pixels[i + 2];
-                }
-            }
-        }
-
-        if (step == 1)
-        {
-            (g, b) = (r, r);
-        }
-
-        var n = (double)(x1 - x0) * (y1 - y0);
-        return (r / n, g / n, b / n);
-    }
-
-    private static (double R, double G, double B) Bilinear(RasterImage image, double x, double y)
+    internal static (double R, double G, double B) Bilinear(RasterImage image, double x, double y)
     {
         x = Math.Clamp(x, 0, image.Width - 1);
         y = Math.Clamp(y, 0, image.Height - 1);
