@@ -49,8 +49,9 @@ public sealed class ProviderJourneyTests(ConsoleFixture console)
         Assert.Equal("manifest_error", objection.GetProperty("ground").GetString());
 
         // A second acknowledgement is refused by the API; the console shows the problem's title and detail.
-        await page.EvaluateAsync("id => document.querySelector(`#inbox tr[data-order-id='${id}'] button.ack`).disabled = false", later);
-        await page.ClickAsync($"#inbox tr[data-order-id='{later}'] button.ack");
+        // The inbox re-renders after the objection: wait for that, then enable and click in one step.
+        await Assertions.Expect(page.Locator($"#inbox tr[data-order-id='{later}'] .status")).ToHaveTextAsync("Objected");
+        await page.EvaluateAsync("id => { const b = document.querySelector(`#inbox tr[data-order-id='${id}'] button.ack`); b.disabled = false; b.click(); }", later);
         await Assertions.Expect(page.Locator("#problem")).ToBeVisibleAsync();
         Assert.StartsWith("Transition not allowed in the current state — ", await page.InnerTextAsync("#problem"), StringComparison.Ordinal);
         await page.Context.CloseAsync();
