@@ -129,7 +129,7 @@ public sealed class AuditLogTests
     {
         await using var host = await ComplianceHost.StartAsync();
         await LoggedOrderAsync(host);
-        var log = new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "AuditLog");
+        var log = AuditLogTable(host);
         await log.DeleteEntityAsync("log", "checkpoint");
 
         var (exit, said) = await VerifyAsync(host);
@@ -143,7 +143,7 @@ public sealed class AuditLogTests
     {
         await using var host = await ComplianceHost.StartAsync();
         await LoggedOrderAsync(host);
-        var log = new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "AuditLog");
+        var log = AuditLogTable(host);
         var node = (await log.GetEntityAsync<TableEntity>("log", "node|01|000000000000")).Value;
         var (left, right) = (Convert.FromHexString(await LeafHashAsync(log, 0)), Convert.FromHexString(await LeafHashAsync(log, 1)));
         Assert.Equal(Convert.ToHexStringLower(MerkleTree.NodeHash(left, right)), node.GetString("Hash"));
@@ -178,7 +178,7 @@ public sealed class AuditLogTests
     {
         await using var host = await ComplianceHost.StartAsync();
         var (provider, order) = await LoggedOrderAsync(host);
-        var log = new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "AuditLog");
+        var log = AuditLogTable(host);
         await log.UpdateEntityAsync(new TableEntity("log", "node|01|000000000000") { ["Hash"] = new string('0', 64) }, ETag.All, TableUpdateMode.Merge);
         Assert.Equal(200, (await host.PostAsync($"/api/v1/orders/{order}/confirmation", host.Provider(provider), new { removedAt = host.Clock.GetUtcNow(), action = "removed" })).Status);
         var audit = host.Services.GetRequiredService<AuditLogService>();
@@ -194,7 +194,7 @@ public sealed class AuditLogTests
     {
         await using var host = await ComplianceHost.StartAsync();
         var (_, order) = await LoggedOrderAsync(host);
-        var log = new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "AuditLog");
+        var log = AuditLogTable(host);
         Assert.Equal(200, (await host.GetAsync($"/api/v1/audit/proofs/inclusion?orderId={order}&sequence=2", host.Regulator)).Status);
 
         await log.UpdateEntityAsync(new TableEntity("log", $"src|{order}|000002") { ["Index"] = 0L }, ETag.All, TableUpdateMode.Merge);
@@ -245,6 +245,8 @@ public sealed class AuditLogTests
         Assert.True(exit == 0, said);
         return (provider, order);
     }
+
+    private static TableClient AuditLogTable(ComplianceHost host) => new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "AuditLog");
 
     private static TableClient Orders(ComplianceHost host) => new TableServiceClient(ComplianceHost.StorageConnection).GetTableClient(host.TablePrefix + "Orders");
 
