@@ -69,7 +69,62 @@ public sealed class HashIndexTests
         Assert.Contains(actual, r => r.Id >= 75_536);
     }
 
+    /// <summary>
+    /// Each distance splits the bands into some probed one bit wider than the rest (31 = every band at
+    /// radius 1; 40 = nine bands at radius 2, seven at 1): neighbours whose differences are spread
+    /// evenly over the bands sit exactly on that edge, and must all be found, once each.
+    /// </summary>
+    [Fact]
+    public void Every_distance_the_index_answers_finds_exactly_what_a_scan_finds_with_differences_spread_over_the_bands()
+    {
+        var random = new Random(5);
+        using var index = new MultiIndexHashTable();
+        var query = Random(random);
+        var bulk = Enumerable.Range(0, 70_000).Select(_ => Random(random)).ToList();
+        for (var d = 0; d <= 48; d++)
+        {
+            bulk[d * 1000] = Spread(query, d, random);
+        }
+
+        index.AddRange(bulk.ToArray());
+        for (var d = 0; d <= 48; d++)
+        {
+            index.Add(Spread(query, d, random)); // the tail, scanned while short
+        }
+
+        for (var maxDistance = 0; maxDistance <= 48; maxDistance++)
+        {
+            var expected = index.BruteForce(query, maxDistance).OrderBy(r => r.Id).ToList();
+            var actual = index.Query(query, maxDistance).OrderBy(r => r.Id).ToList();
+            Assert.Equal(expected, actual);
+            Assert.Equal(2 * (maxDistance + 1), actual.Count(r => r.Distance <= maxDistance && (r.Id >= 70_000 || r.Id % 1000 == 0)));
+        }
+    }
+
     internal static PdqHash Random(Random random) => new((ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64());
+
+    /// <summary>Flips <paramref name="bits"/> bits dealt round the 16 bands in turn, each at a random place in its band.</summary>
+    private static PdqHash Spread(PdqHash hash, int bits, Random random)
+    {
+        Span<bool> set = stackalloc bool[256];
+        for (var k = 0; k < 256; k++)
+        {
+            set[k] = hash[k];
+        }
+
+        var band = random.Next(16);
+        for (var flipped = 0; flipped < bits; band = (band + 1) % 16)
+        {
+            var k = (band * 16) + random.Next(16);
+            if (set[k] == hash[k])
+            {
+                set[k] = !set[k];
+                flipped++;
+            }
+        }
+
+        return PdqHash.FromBits(set);
+    }
 
     private static PdqHash Flip(PdqHash hash, int bits, Random random)
     {

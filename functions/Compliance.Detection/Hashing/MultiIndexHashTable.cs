@@ -7,45 +7,59 @@ namespace Compliance.Detection.Hashing;
 
 /// <summary>
 /// An in-memory index of PDQ hashes for Hamming-radius queries (multi-index hashing, Norouzi et al.):
-/// the 256 bits are cut into 16 bands of 16 bits. Two hashes within distance d differ in at most
-/// ⌊d/16⌋ bits in some band (pigeonhole), so a query probes each band's value and its neighbours
-/// within that radius, then verifies candidates with a full popcount. Radius 0-2 covers distances
-/// up to 47; wider queries fall back to a scan.
+/// the 256 bits are cut into 16 bands of 16 bits. If two hashes are within distance r = 16a + b
+/// (0 ≤ b &lt; 16), then one of the first b+1 bands differs in at most a bits or one of the others in at
+/// most a-1 (were every band over, the total would be at least r+1). So a query probes each band's
+/// value and its neighbours within that band's radius, then verifies the candidates. For r = 31 that
+/// is radius 1 on every band. Radii over 2 (distances over 47) fall back to a scan.
 /// </summary>
 /// <remarks>
-/// Laid out flat, because a query's cost is memory traffic, not arithmetic: the hashes are one
-/// contiguous array of 32-byte rows (four ulongs, each row in one cache line), and each band's
-/// postings are one int array sorted by band value with an offsets array over it (CSR), built in
-/// one counting-sort pass. A query first gathers the candidate ids of all its probes, then checks
-/// them in one tight loop that prefetches rows a few candidates ahead, so the cache misses of
-/// about 4,000 candidates a query at 1M overlap instead of queueing. No seen-set: a match is
-/// reported only from the first band in which it is within the probe radius, which the check
-/// decides from the row it has just read. Hashes added after the last build sit in a tail,
-/// chained per band bucket (or scanned, while short), and are folded into the CSR arrays once
-/// the tail reaches a quarter of the indexed count, so bulk loads cost a few geometric rebuilds.
+/// Laid out flat, because a query's cost is memory traffic, not arithmetic. The first and last 128
+/// bits of every row sit in two blocks; each band's postings are 3-byte row ids sorted by band value
+/// with an offsets array over them (CSR), built by counting sort. A query computes every probe, reads
+/// the runs (prefetched), gathers the candidates (about 4,150 a query at 1M), and checks them in a
+/// loop that prefetches rows far ahead so that their cache misses overlap. A random row is over 31
+/// bits away in its first half but for about one in 10^8, so the second half is nearly never read and
+/// the half that is read stays in cache twice as long. No seen-set: a match is reported only from the
+/// first band in which it is within that band's radius, which the check decides from the row it has
+/// just read. Hashes added after the last build sit in a tail, chained per band bucket (or scanned
+/// while short), and are folded into the CSR arrays once the tail reaches a quarter of the indexed count.
+///
+/// Thirteen wider bands (nine of 20 bits, four of 19: radius 2 on six, 1 on seven) were measured too:
+/// they gather a third of the candidates, but probe about 1,400 buckets scattered over 46 MB of
+/// offsets, and were slower at 1M on this machine; they would only pay at 10M and beyond.
 /// </remarks>
 public sealed unsafe class MultiIndexHashTable : IDisposable
 {
+    /// <summary>Postings hold 3-byte row ids: an instance indexes at most this many hashes (a bank beyond it is sharded).</summary>
+    public const int MaxCount = (1 << 24) - 1;
+
     private const int Bands = 16;
+    private const int MaxRadius = 2;
+    private const int MinTailBeforeBuild = 1 << 16;
+    private const int TailScanLimit = 2048;
+    private const int PrefetchDistance = 64;
+    private const int ParallelBuildFrom = 1 << 20;
+
     private const int Buckets = 1 << 16;
     private const int Stride = Buckets + 1;
-    private const int MinTailBeforeBuild = 1 << 16;
-    private const int TailScanLimit = 4096;
-    private const int PrefetchDistance = 16;
 
-    private static readonly ushort[][] ProbeMasks = [Masks(0), Masks(1), Masks(2)];
+    /// <summary>Probe masks by radius (0-2).</summary>
+    private static readonly uint[][] ProbeMasks = [.. Enumerable.Range(0, MaxRadius + 1).Select(Masks)];
 
     [ThreadStatic]
-    private static int[]? _candidates;
+    private static QueryBuffers? _buffers;
 
     private readonly ReaderWriterLockSlim _gate = new();
-    private ulong[] _store = [];
-    private ulong* _rows;
+    private NativeBlock? _loBlock;
+    private NativeBlock? _hiBlock;
+    private ulong* _lo;
+    private ulong* _hi;
     private int _capacity;
     private int _count;
 
-    private readonly int[] _offsets = new int[Bands * Stride];
-    private int[] _postings = [];
+    private NativeBlock? _offsetsBlock;
+    private NativeBlock? _postingsBlock;
     private int _indexed;
 
     private readonly int[] _tailHeads = new int[Bands * Buckets];
@@ -54,16 +68,23 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
     public MultiIndexHashTable(int capacity = 1024)
     {
         Array.Fill(_tailHeads, -1);
-        Grow(Math.Max(capacity, 16));
+        Grow(Math.Clamp(capacity, 16, MaxCount));
     }
 
     public int Count => _count;
 
-    /// <summary>Bytes held by the index's arrays (rows, postings, offsets, tail), for capacity planning.</summary>
-    public long MemoryBytes => (_store.LongLength * sizeof(ulong)) + ((long)_postings.Length * sizeof(int))
-        + ((long)_offsets.Length * sizeof(int)) + ((long)_tailHeads.Length * sizeof(int)) + ((long)_tailNext.Length * sizeof(int));
+    /// <summary>Bytes held by the index (rows as stored, postings, offsets, tail), for capacity planning.</summary>
+    public long MemoryBytes => ((long)_count * 32) + (_postingsBlock?.Bytes ?? 0) + (_offsetsBlock?.Bytes ?? 0)
+        + ((long)_tailHeads.Length * sizeof(int)) + ((long)_tailNext.Length * sizeof(int));
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _loBlock?.Dispose();
+        _hiBlock?.Dispose();
+        _offsetsBlock?.Dispose();
+        _postingsBlock?.Dispose();
+    }
 
     /// <summary>Adds a hash and returns its position, which callers use to find their own record for it.</summary>
     public int Add(PdqHash hash)
@@ -85,6 +106,7 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         _gate.EnterWriteLock();
         try
         {
+            EnsureRoom(hashes.Length);
             if (_count + hashes.Length > _capacity)
             {
                 Grow(_count + hashes.Length);
@@ -115,18 +137,31 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
     public void Query(PdqHash query, int maxDistance, List<(int Id, int Distance)> results)
     {
         results.Clear();
-        var radius = maxDistance / Bands;
-        if (radius > 2)
+        if (maxDistance < 0)
+        {
+            return;
+        }
+
+        if (maxDistance / Bands > MaxRadius)
         {
             BruteForce(query, maxDistance, results);
             return;
         }
 
+        var buffers = _buffers ??= new QueryBuffers();
+        var radii = buffers.Radii;
+        var values = buffers.Values;
+        for (var band = 0; band < Bands; band++)
+        {
+            radii[band] = (maxDistance / Bands) - (band <= maxDistance % Bands ? 0 : 1);
+            values[band] = query.Word(band);
+        }
+
         _gate.EnterReadLock();
         try
         {
-            QueryIndexed(query, maxDistance, radius, results);
-            QueryTail(query, maxDistance, radius, results);
+            QueryIndexed(query, maxDistance, buffers, results);
+            QueryTail(query, maxDistance, buffers, results);
         }
         finally
         {
@@ -155,22 +190,22 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         }
     }
 
-    // Four scalar popcounts: AVX2 has no vector popcount, and the row is one cache line either way.
+    // Scalar popcounts: AVX2 has no vector popcount.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Distance(ulong* row, ulong q0, ulong q1, ulong q2, ulong q3) =>
-        BitOperations.PopCount(row[0] ^ q0) + BitOperations.PopCount(row[1] ^ q1)
-        + BitOperations.PopCount(row[2] ^ q2) + BitOperations.PopCount(row[3] ^ q3);
+    private static int HalfDistance(ulong* half, ulong q0, ulong q1) =>
+        BitOperations.PopCount(half[0] ^ q0) + BitOperations.PopCount(half[1] ^ q1);
 
+    /// <summary>A row's 16-bit band, as <see cref="PdqHash.Word(int)"/> numbers them: four to a 64-bit word, low bits first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Band(ulong* row, int band) => (int)((row[band >> 2] >> ((band & 3) * 16)) & 0xFFFF);
+    private uint RowBand(int id, int band) =>
+        (uint)((((band < 8 ? _lo : _hi) + ((long)id * 2))[(band >> 2) & 1] >> ((band & 3) * 16)) & 0xFFFF);
 
-    /// <summary>Whether a band before <paramref name="band"/> is within the probe radius, so the row was reported there.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool FoundEarlier(ulong* row, PdqHash query, int band, int radius)
+    /// <summary>Whether a probed band before <paramref name="band"/> is within its radius, so the row was reported there.</summary>
+    private bool FoundEarlier(int id, int band, QueryBuffers buffers)
     {
         for (var b = 0; b < band; b++)
         {
-            if (BitOperations.PopCount((uint)(Band(row, b) ^ query.Word(b))) <= radius)
+            if (buffers.Radii[b] >= 0 && BitOperations.PopCount(RowBand(id, b) ^ buffers.Values[b]) <= buffers.Radii[b])
             {
                 return true;
             }
@@ -181,10 +216,11 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
 
     private void Scan(PdqHash query, int maxDistance, int from, int to, List<(int Id, int Distance)> results)
     {
-        var row = _rows + ((long)from * 4);
-        for (var id = from; id < to; id++, row += 4)
+        var lo = _lo + ((long)from * 2);
+        var hi = _hi + ((long)from * 2);
+        for (var id = from; id < to; id++, lo += 2, hi += 2)
         {
-            var distance = Distance(row, query.W0, query.W1, query.W2, query.W3);
+            var distance = HalfDistance(lo, query.W0, query.W1) + HalfDistance(hi, query.W2, query.W3);
             if (distance <= maxDistance)
             {
                 results.Add((id, distance));
@@ -192,82 +228,99 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         }
     }
 
-    private void QueryIndexed(PdqHash query, int maxDistance, int radius, List<(int Id, int Distance)> results)
+    private void QueryIndexed(PdqHash query, int maxDistance, QueryBuffers buffers, List<(int Id, int Distance)> results)
     {
         if (_indexed == 0)
         {
             return;
         }
 
-        var masks = ProbeMasks[radius];
-        Span<int> bandEnds = stackalloc int[Bands];
-        var probes = Bands * masks.Length;
-        Span<int> starts = probes <= 512 ? stackalloc int[probes] : new int[probes];
-        Span<int> lengths = probes <= 512 ? stackalloc int[probes] : new int[probes];
-
-        // First every probe's run in the postings, prefetching each run's start: the runs are scattered,
-        // and reading them in a second pass lets their cache misses overlap instead of queueing.
-        ref var postings = ref MemoryMarshal.GetArrayDataReference(_postings);
-        var total = 0;
+        // Every probe's place in the offsets first, prefetched, then their runs: scattered reads overlap.
+        var offsets = (int*)_offsetsBlock!.Address;
+        var probes = buffers.Probes;
+        var bandProbeEnds = buffers.BandEnds;
+        var p = 0;
         for (var band = 0; band < Bands; band++)
         {
-            var word = query.Word(band);
-            var offsets = _offsets.AsSpan(band * Stride, Stride);
-            for (var m = 0; m < masks.Length; m++)
+            if (buffers.Radii[band] >= 0)
             {
-                var bucket = word ^ masks[m];
-                var start = offsets[bucket];
-                var probe = (band * masks.Length) + m;
-                starts[probe] = start;
-                lengths[probe] = offsets[bucket + 1] - start;
-                total += lengths[probe];
-                if (Sse.IsSupported)
+                var value = buffers.Values[band];
+                var at = band * Stride;
+                foreach (var mask in ProbeMasks[buffers.Radii[band]])
                 {
-                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref postings, start)));
+                    var slot = at + (int)(value ^ mask);
+                    probes[p++] = slot;
+                    if (Sse.IsSupported)
+                    {
+                        Sse.Prefetch0(offsets + slot);
+                    }
                 }
             }
+
+            bandProbeEnds[band] = p;
         }
 
-        var candidates = _candidates ??= new int[4096];
-        if (total > candidates.Length)
+        var postings = _postingsBlock!.Address;
+        var starts = buffers.Starts;
+        var total = 0;
+        for (var i = 0; i < p; i++)
         {
-            candidates = _candidates = new int[Math.Max(candidates.Length * 2, total)];
+            var start = offsets[probes[i]];
+            starts[i] = start;
+            probes[i] = offsets[probes[i] + 1] - start;
+            total += probes[i];
+            if (Sse.IsSupported)
+            {
+                Sse.Prefetch0(postings + ((long)start * 3));
+            }
         }
 
+        var candidates = buffers.Candidates(total);
+        var candidateBandEnds = buffers.CandidateBandEnds;
         var n = 0;
+        var probe = 0;
         for (var band = 0; band < Bands; band++)
         {
-            for (var probe = band * masks.Length; probe < (band + 1) * masks.Length; probe++)
+            for (; probe < bandProbeEnds[band]; probe++)
             {
-                _postings.AsSpan(starts[probe], lengths[probe]).CopyTo(candidates.AsSpan(n));
-                n += lengths[probe];
+                var run = postings + ((long)starts[probe] * 3);
+                for (var k = 0; k < probes[probe]; k++, run += 3)
+                {
+                    candidates[n++] = (int)(Unsafe.ReadUnaligned<uint>(run) & 0xFFFFFF);
+                }
             }
 
-            bandEnds[band] = n;
+            candidateBandEnds[band] = n;
         }
 
         ulong q0 = query.W0, q1 = query.W1, q2 = query.W2, q3 = query.W3;
-        var rows = _rows;
+        var lo = _lo;
+        var hi = _hi;
         ref var first = ref MemoryMarshal.GetArrayDataReference(candidates);
         var currentBand = 0;
         for (var i = 0; i < n; i++)
         {
             if (Sse.IsSupported && i + PrefetchDistance < n)
             {
-                Sse.Prefetch0(rows + ((long)Unsafe.Add(ref first, i + PrefetchDistance) * 4));
+                Sse.Prefetch0(lo + ((long)Unsafe.Add(ref first, i + PrefetchDistance) * 2));
             }
 
             var id = Unsafe.Add(ref first, i);
-            var row = rows + ((long)id * 4);
-            var distance = Distance(row, q0, q1, q2, q3);
+            var distance = HalfDistance(lo + ((long)id * 2), q0, q1);
+            if (distance > maxDistance)
+            {
+                continue;
+            }
+
+            distance += HalfDistance(hi + ((long)id * 2), q2, q3);
             if (distance <= maxDistance)
             {
-                while (bandEnds[currentBand] <= i)
+                while (candidateBandEnds[currentBand] <= i)
                 {
                     currentBand++;
                 }
 
-                if (!FoundEarlier(row, query, currentBand, radius))
+                if (!FoundEarlier(id, currentBand, buffers))
                 {
                     results.Add((id, distance));
                 }
@@ -275,7 +328,7 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         }
     }
 
-    private void QueryTail(PdqHash query, int maxDistance, int radius, List<(int Id, int Distance)> results)
+    private void QueryTail(PdqHash query, int maxDistance, QueryBuffers buffers, List<(int Id, int Distance)> results)
     {
         var tail = _count - _indexed;
         if (tail <= TailScanLimit)
@@ -284,19 +337,21 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
             return;
         }
 
-        var masks = ProbeMasks[radius];
-        ulong q0 = query.W0, q1 = query.W1, q2 = query.W2, q3 = query.W3;
         for (var band = 0; band < Bands; band++)
         {
-            var word = query.Word(band);
-            foreach (var mask in masks)
+            if (buffers.Radii[band] < 0)
             {
-                for (var t = _tailHeads[(band * Buckets) + (word ^ mask)]; t >= 0; t = _tailNext[(t * Bands) + band])
+                continue;
+            }
+
+            var value = buffers.Values[band];
+            foreach (var mask in ProbeMasks[buffers.Radii[band]])
+            {
+                for (var t = _tailHeads[(band * Buckets) + (int)(value ^ mask)]; t >= 0; t = _tailNext[(t * Bands) + band])
                 {
                     var id = _indexed + t;
-                    var row = _rows + ((long)id * 4);
-                    var distance = Distance(row, q0, q1, q2, q3);
-                    if (distance <= maxDistance && !FoundEarlier(row, query, band, radius))
+                    var distance = HalfDistance(_lo + ((long)id * 2), query.W0, query.W1) + HalfDistance(_hi + ((long)id * 2), query.W2, query.W3);
+                    if (distance <= maxDistance && !FoundEarlier(id, band, buffers))
                     {
                         results.Add((id, distance));
                     }
@@ -307,9 +362,10 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
 
     private int Append(PdqHash hash)
     {
+        EnsureRoom(1);
         if (_count == _capacity)
         {
-            Grow(_capacity * 2);
+            Grow((int)Math.Min((long)_capacity * 2, MaxCount));
         }
 
         var id = _count++;
@@ -329,7 +385,7 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
 
         for (var band = 0; band < Bands; band++)
         {
-            ref var head = ref _tailHeads[(band * Buckets) + hash.Word(band)];
+            ref var head = ref _tailHeads[(band * Buckets) + (int)RowBand(id, band)];
             _tailNext[(tail * Bands) + band] = head;
             head = tail;
         }
@@ -337,47 +393,42 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         return id;
     }
 
+    private void EnsureRoom(int adding)
+    {
+        if ((long)_count + adding > MaxCount)
+        {
+            throw new InvalidOperationException($"One index holds at most {MaxCount:N0} hashes; a larger bank is sharded across instances.");
+        }
+    }
+
     private void WriteRow(int id, PdqHash hash)
     {
-        var row = _rows + ((long)id * 4);
-        row[0] = hash.W0;
-        row[1] = hash.W1;
-        row[2] = hash.W2;
-        row[3] = hash.W3;
+        _lo[(long)id * 2] = hash.W0;
+        _lo[((long)id * 2) + 1] = hash.W1;
+        _hi[(long)id * 2] = hash.W2;
+        _hi[((long)id * 2) + 1] = hash.W3;
     }
 
     /// <summary>Counting sort of every row into each band's postings; the tail becomes empty.</summary>
     private void Build()
     {
-        if ((long)_count * Bands > _postings.Length)
+        var bytes = ((long)_count * Bands * 3) + sizeof(uint); // the last id is read as a uint
+        if (_postingsBlock is null || _postingsBlock.Bytes < bytes)
         {
-            _postings = []; // let the old one go before the larger one is allocated
-            _postings = GC.AllocateUninitializedArray<int>(checked(_count * Bands), pinned: true); // pinned, as queries prefetch into it by address
+            _postingsBlock?.Dispose(); // let the old one go before the larger one is allocated
+            _postingsBlock = new NativeBlock(bytes);
         }
 
-        Span<int> next = new int[Stride];
-        for (var band = 0; band < Bands; band++)
+        _offsetsBlock ??= new NativeBlock((long)Bands * Stride * sizeof(int));
+        if (_count >= ParallelBuildFrom)
         {
-            var offsets = _offsets.AsSpan(band * Stride, Stride);
-            offsets.Clear();
-            var row = _rows;
-            for (var id = 0; id < _count; id++, row += 4)
+            Parallel.For(0, Bands, BuildBand);
+        }
+        else
+        {
+            for (var band = 0; band < Bands; band++)
             {
-                offsets[Band(row, band) + 1]++;
-            }
-
-            var baseOffset = band * _count;
-            offsets[0] = baseOffset;
-            for (var b = 1; b < Stride; b++)
-            {
-                offsets[b] += offsets[b - 1];
-            }
-
-            offsets.CopyTo(next);
-            row = _rows;
-            for (var id = 0; id < _count; id++, row += 4)
-            {
-                _postings[next[Band(row, band)]++] = id;
+                BuildBand(band);
             }
         }
 
@@ -386,43 +437,98 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         _tailNext = [];
     }
 
+    private void BuildBand(int band)
+    {
+        const int buckets = Buckets;
+        var offsets = new Span<int>((int*)_offsetsBlock!.Address + (band * Stride), Stride);
+        offsets.Clear();
+        for (var id = 0; id < _count; id++)
+        {
+            offsets[(int)RowBand(id, band) + 1]++;
+        }
+
+        offsets[0] = band * _count;
+        for (var b = 1; b <= buckets; b++)
+        {
+            offsets[b] += offsets[b - 1];
+        }
+
+        var next = GC.AllocateUninitializedArray<int>(buckets);
+        offsets[..buckets].CopyTo(next);
+        var postings = _postingsBlock!.Address;
+        for (var id = 0; id < _count; id++)
+        {
+            var at = postings + ((long)next[RowBand(id, band)]++ * 3);
+            at[0] = (byte)id;
+            at[1] = (byte)(id >> 8);
+            at[2] = (byte)(id >> 16);
+        }
+    }
+
     /// <summary>
-    /// Rows live in a pinned array so that a raw pointer (and the prefetch hints that need one) stays
-    /// valid; its first row is placed on a 32-byte boundary so no row straddles two cache lines.
+    /// The first and last 128 bits of every row sit in two blocks, so that a candidate's first check
+    /// reads half the memory; rows are 16-byte aligned so that no half straddles two cache lines.
     /// </summary>
     private void Grow(int capacity)
     {
-        var store = GC.AllocateUninitializedArray<ulong>(checked((capacity * 4) + 4), pinned: true);
-        var address = (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(store));
-        var rows = address + ((32 - ((long)address & 31)) & 31) / sizeof(ulong);
+        var lo = new NativeBlock((long)capacity * 16);
+        var hi = new NativeBlock((long)capacity * 16);
         if (_count > 0)
         {
-            Buffer.MemoryCopy(_rows, rows, (long)capacity * 32, (long)_count * 32);
+            Buffer.MemoryCopy(_lo, lo.Address, lo.Bytes, (long)_count * 16);
+            Buffer.MemoryCopy(_hi, hi.Address, hi.Bytes, (long)_count * 16);
         }
 
-        _store = store;
-        _rows = rows;
+        _loBlock?.Dispose();
+        _hiBlock?.Dispose();
+        (_loBlock, _hiBlock) = (lo, hi);
+        _lo = (ulong*)lo.Address;
+        _hi = (ulong*)hi.Address;
         _capacity = capacity;
     }
 
-    private static ushort[] Masks(int radius)
+    private static uint[] Masks(int radius)
     {
-        var masks = new List<ushort> { 0 };
-        if (radius >= 1)
+        var masks = new List<uint> { 0 };
+        for (var b1 = 0; b1 < 16 && radius >= 1; b1++)
         {
-            for (var b1 = 0; b1 < 16; b1++)
+            masks.Add(1u << b1);
+            for (var b2 = b1 + 1; b2 < 16 && radius >= 2; b2++)
             {
-                masks.Add((ushort)(1 << b1));
-                if (radius >= 2)
-                {
-                    for (var b2 = b1 + 1; b2 < 16; b2++)
-                    {
-                        masks.Add((ushort)((1 << b1) | (1 << b2)));
-                    }
-                }
+                masks.Add((1u << b1) | (1u << b2));
             }
         }
 
         return [.. masks];
+    }
+
+    /// <summary>Per-thread scratch space, so that a warm query allocates nothing.</summary>
+    private sealed class QueryBuffers
+    {
+        private const int MaxProbes = Bands * (1 + 16 + (16 * 15 / 2));
+
+        private int[] _candidates = new int[4096];
+
+        public int[] Radii { get; } = new int[Bands];
+
+        public uint[] Values { get; } = new uint[Bands];
+
+        public int[] Probes { get; } = new int[MaxProbes];
+
+        public int[] Starts { get; } = new int[MaxProbes];
+
+        public int[] BandEnds { get; } = new int[Bands];
+
+        public int[] CandidateBandEnds { get; } = new int[Bands];
+
+        public int[] Candidates(int count)
+        {
+            if (count > _candidates.Length)
+            {
+                _candidates = new int[Math.Max(_candidates.Length * 2, count)];
+            }
+
+            return _candidates;
+        }
     }
 }
