@@ -122,6 +122,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'MediaIncomingContainer', value: 'media-incoming' }
         { name: 'MediaQuarantineContainer', value: 'media-quarantine' }
         { name: 'MediaPurgeSchedule', value: '0 0 3 * * *' }
+        { name: 'HashBankSnapshotSchedule', value: '0 */30 * * * *' }
         { name: 'AuditContainer', value: 'audit' }
         { name: 'AuditExportSchedule', value: '0 10 0 * * *' }
         { name: 'IdempotencyPurgeSchedule', value: '0 20 * * * *' }

@@ -44,6 +44,7 @@ var tableNames = [
 var appContainerNames = [
   'media-incoming'
   'media-quarantine'
+  'hashbank-snapshots'
 ]
 
 var containerNames = concat(appContainerNames, [ 'eventgrid-deadletter' ])

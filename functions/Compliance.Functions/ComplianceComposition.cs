@@ -199,6 +199,7 @@ public static class ComplianceComposition
         services.AddSingleton(new MediaContainers(configuration["MediaIncomingContainer"] ?? "media-incoming", configuration["MediaQuarantineContainer"] ?? "media-quarantine"));
         services.AddSingleton<IMediaStore, TableMediaStore>();
         services.AddSingleton<IMediaBlobs, BlobMediaStorage>();
+        services.AddSingleton(sp => new HashBankSnapshots(sp.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>(), sp.GetRequiredService<StorageOptions>(), configuration["HashBankSnapshotContainer"] ?? HashBankSnapshots.DefaultContainer));
         services.AddSingleton<IHashBank, TableHashBank>();
 
         // Manifests are read and their model files checked now, so a tampered model stops start-up.

@@ -125,6 +125,87 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds <paramref name="count"/> hashes read from a stream of 32-byte rows (the four words in the host byte order,
+    /// as <see cref="WriteRows"/> writes them) straight into the index's own memory, then builds once:
+    /// a bulk load holds no second copy of the rows.
+    /// </summary>
+    public void AddRows(Stream source, int count)
+    {
+        _gate.EnterWriteLock();
+        try
+        {
+            EnsureRoom(count);
+            if (_count + count > _capacity)
+            {
+                Grow(_count + count);
+            }
+
+            Span<ulong> chunk = new ulong[4 * 8192];
+            for (var done = 0; done < count;)
+            {
+                var rows = Math.Min(8192, count - done);
+                source.ReadExactly(MemoryMarshal.AsBytes(chunk[..(rows * 4)]));
+                for (var r = 0; r < rows; r++)
+                {
+                    WriteRow(_count++, new PdqHash(chunk[r * 4], chunk[(r * 4) + 1], chunk[(r * 4) + 2], chunk[(r * 4) + 3]));
+                }
+
+                done += rows;
+            }
+
+            Build();
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Writes every stored hash as a 32-byte row, in position order, for <see cref="AddRows"/>.</summary>
+    public void WriteRows(Stream target)
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            Span<ulong> chunk = new ulong[4 * 8192];
+            for (var done = 0; done < _count;)
+            {
+                var rows = Math.Min(8192, _count - done);
+                for (var r = 0; r < rows; r++)
+                {
+                    var hash = HashAt(done + r);
+                    (chunk[r * 4], chunk[(r * 4) + 1], chunk[(r * 4) + 2], chunk[(r * 4) + 3]) = (hash.W0, hash.W1, hash.W2, hash.W3);
+                }
+
+                target.Write(MemoryMarshal.AsBytes(chunk[..(rows * 4)]));
+                done += rows;
+            }
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>The hash stored at a position.</summary>
+    public PdqHash this[int id]
+    {
+        get
+        {
+            _gate.EnterReadLock();
+            try
+            {
+                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)id, (uint)_count, nameof(id));
+                return HashAt(id);
+            }
+            finally
+            {
+                _gate.ExitReadLock();
+            }
+        }
+    }
+
     /// <summary>Every stored hash within <paramref name="maxDistance"/> of the query, as (position, distance).</summary>
     public List<(int Id, int Distance)> Query(PdqHash query, int maxDistance)
     {
@@ -399,6 +480,13 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         {
             throw new InvalidOperationException($"One index holds at most {MaxCount:N0} hashes; a larger bank is sharded across instances.");
         }
+    }
+
+    private PdqHash HashAt(int id)
+    {
+        var lo = _lo + ((long)id * 2);
+        var hi = _hi + ((long)id * 2);
+        return new PdqHash(lo[0], lo[1], hi[0], hi[1]);
     }
 
     private void WriteRow(int id, PdqHash hash)

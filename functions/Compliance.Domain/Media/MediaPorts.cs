@@ -69,6 +69,9 @@ public interface IHashBank
     /// <summary>Stops one banked item from matching for one provider (it reported a false positive), as HMA's per-hash disable does.</summary>
     Task DisableForProviderAsync(string providerId, string entryId, CancellationToken cancellationToken);
 
+    /// <summary>Writes what this instance holds as the snapshot a new instance loads in seconds instead of reading every row.</summary>
+    Task SaveSnapshotAsync(CancellationToken cancellationToken);
+
     /// <summary>Entries added since a time, a page at a time; marked disabled if withdrawn, or reported by <paramref name="forProviderId"/> as a false positive.</summary>
     Task<(IReadOnlyList<HashBankEntry> Entries, string? ContinuationToken)> ExportAsync(DateTimeOffset since, string? continuationToken, int pageSize, string? forProviderId, CancellationToken cancellationToken);
 }

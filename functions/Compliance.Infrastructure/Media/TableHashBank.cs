@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Azure.Data.Tables;
 using Compliance.Detection.Hashing;
 using Compliance.Infrastructure.Storage;
@@ -9,30 +8,28 @@ namespace Compliance.Infrastructure.Media;
 
 /// <summary>
 /// The hash bank: entries persisted in Table Storage (partitioned by the day they were added, so
-/// exports read forward from a date), served from an in-memory multi-index table. Each instance
-/// loads the bank once and then picks up entries added elsewhere every few seconds. Withdrawn
-/// orders, and the items each provider reported as false positives, are listed in a small table of
-/// their own, read whole at every refresh, because their entries sit in old day partitions that a
-/// refresh no longer reads.
+/// exports read forward from a date), served from memory (<see cref="HashBankMemory"/>). A new
+/// instance loads the latest snapshot blob, if there is one, then reads only the table rows added
+/// since it, as every instance does every few seconds after; without a snapshot it reads the whole
+/// table, which at millions of rows takes minutes rather than seconds. Withdrawn orders, and the items
+/// each provider reported as false positives, are listed in a small table of their own, read whole at
+/// every refresh, because their entries sit in old day partitions that a refresh no longer reads.
 /// </summary>
-public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : IHashBank, IDisposable
+public sealed class TableHashBank(ComplianceTables tables, TimeProvider time, HashBankSnapshots? snapshots = null) : IHashBank, IDisposable
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
-    private readonly MultiIndexHashTable _index = new();
-    private readonly List<HashBankEntry> _entries = [];
-    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
-    private readonly List<int> _entryOfIndexId = [];
-    private readonly Dictionary<string, List<int>> _byMd5 = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _byEntryId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _videoFrames = new(StringComparer.Ordinal);
+    private HashBankMemory _memory = new();
     private volatile DisabledEntries _disabled = DisabledEntries.None;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private DateTimeOffset? _loadedUpTo;
     private DateTimeOffset _lastRefresh;
 
-    public int Count => _index.Count;
+    public int Count => _memory.Count;
+
+    /// <summary>How this instance was first filled: from a snapshot, or by reading the whole table.</summary>
+    public bool LoadedFromSnapshot { get; private set; }
 
     public async Task AddAsync(IReadOnlyList<HashBankEntry> entries, CancellationToken cancellationToken)
     {
@@ -45,12 +42,10 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
             }
         }
 
-        lock (_entries)
+        // Before the first load the rows are in the table, which that load reads.
+        if (_loadedUpTo is not null)
         {
-            foreach (var entry in entries)
-            {
-                Remember(entry);
-            }
+            _memory.Add(entries);
         }
     }
 
@@ -58,94 +53,41 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
     {
         await RefreshAsync(cancellationToken);
         var disabled = _disabled;
-        // The index guards itself: only the mapping to entries needs the list's lock, so lookups run side by side.
-        var near = new List<(int IndexId, int Distance)>();
-        foreach (var hex in query.Pdqs)
-        {
-            if (PdqHash.TryParse(hex, out var hash))
-            {
-                near.AddRange(_index.Query(hash, query.MaxDistance));
-            }
-        }
-
-        var best = new Dictionary<string, (int Id, int Distance)>(StringComparer.Ordinal);
-        lock (_entries)
-        {
-            var found = near.Select(n => (Id: _entryOfIndexId[n.IndexId], n.Distance)).ToList();
-            foreach (var md5 in query.Md5s)
-            {
-                if (_byMd5.TryGetValue(md5, out var ids))
-                {
-                    found.AddRange(ids.Select(id => (id, 0)));
-                }
-            }
-
-            foreach (var (id, distance) in found)
-            {
-                var entry = _entries[id];
-                if (disabled.Excludes(entry, query.ForProviderId))
-                {
-                    continue;
-                }
-
-                // One answer per banked item: the transform that comes closest.
-                if (!best.TryGetValue(entry.EntryId, out var known) || distance < known.Distance || (distance == known.Distance && entry.Transform < _entries[known.Id].Transform))
-                {
-                    best[entry.EntryId] = (id, distance);
-                }
-            }
-
-            return best.Values
-                .OrderBy(b => b.Distance)
-                .ThenBy(b => _entries[b.Id].EntryId, StringComparer.Ordinal)
-                .Take(query.MaxMatches)
-                .Select(b => new HashBankMatch(_entries[b.Id], b.Distance))
-                .ToList();
-        }
+        var hashes = query.Pdqs.Select(hex => PdqHash.TryParse(hex, out var hash) ? hash : (PdqHash?)null).OfType<PdqHash>();
+        return _memory.Lookup(hashes, query.Md5s, query.MaxDistance, query.MaxMatches, entry => !disabled.Excludes(entry, query.ForProviderId));
     }
 
     public async Task<IReadOnlyList<VideoBankMatch>> LookupVideoAsync(VideoBankQuery query, CancellationToken cancellationToken)
     {
         await RefreshAsync(cancellationToken);
         var disabled = _disabled;
-        var near = query.Frames.Select(hex => PdqHash.TryParse(hex, out var hash) ? _index.Query(hash, query.MaxDistance) : []).ToList();
-        lock (_entries)
-        {
-            // Per banked video: which query frames found one of its frames, and which of its frames were found.
-            var videos = new Dictionary<string, (HashBankEntry First, HashSet<int> Query, HashSet<int> Banked)>(StringComparer.Ordinal);
-            for (var frame = 0; frame < near.Count; frame++)
-            {
-                foreach (var (indexId, _) in near[frame])
-                {
-                    var entry = _entries[_entryOfIndexId[indexId]];
-                    if (entry.FrameSecond is not { } second || disabled.Excludes(entry, query.ForProviderId))
-                    {
-                        continue;
-                    }
-
-                    ref var video = ref CollectionsMarshal.GetValueRefOrAddDefault(videos, entry.ItemId, out var exists);
-                    if (!exists)
-                    {
-                        video = (entry, [], []);
-                    }
-
-                    video.Query.Add(frame);
-                    video.Banked.Add(second);
-                }
-            }
-
-            return videos.Values
-                .Select(v => new VideoBankMatch(v.First, v.Query.Count, query.Frames.Count, v.Banked.Count, _videoFrames[v.First.ItemId].Count))
-                .ToList();
-        }
+        var frames = query.Frames.Select(hex => PdqHash.TryParse(hex, out var hash) ? hash : (PdqHash?)null).ToList();
+        return _memory.LookupVideo(frames, query.MaxDistance, entry => !disabled.Excludes(entry, query.ForProviderId));
     }
 
     public async Task<HashBankEntry?> FindAsync(string entryId, CancellationToken cancellationToken)
     {
         await RefreshAsync(cancellationToken);
-        lock (_entries)
+        return _memory.Find(entryId);
+    }
+
+    /// <summary>Writes what this instance holds, brought up to date first, as the snapshot new instances load.</summary>
+    public async Task SaveSnapshotAsync(CancellationToken cancellationToken)
+    {
+        if (snapshots is null)
         {
-            return _byEntryId.TryGetValue(entryId, out var id) ? _entries[id] : null;
+            return;
+        }
+
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            await RefreshLockedAsync(time.GetUtcNow(), cancellationToken);
+            await snapshots.WriteAsync(_memory, _loadedUpTo!.Value, cancellationToken);
+        }
+        finally
+        {
+            _refresh.Release();
         }
     }
 
@@ -180,11 +122,11 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
 
     public void Dispose()
     {
-        _index.Dispose();
+        _memory.Dispose();
         _refresh.Dispose();
     }
 
-    /// <summary>Loads everything once, then only what was added since (less a margin for clock skew).</summary>
+    /// <summary>Loads once (a snapshot and the rows since, or the whole table), then only what was added since (less a margin for clock skew).</summary>
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -201,28 +143,42 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
                 return;
             }
 
-            var since = _loadedUpTo is { } loaded ? loaded - ClockSkew : DateTimeOffset.UnixEpoch;
-            var table = await tables.GetAsync(TableNames.HashBank, cancellationToken);
-            var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Day(since)} and AddedAt ge {since}");
-            var added = new List<HashBankEntry>();
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-            {
-                added.Add(ToEntry(row));
-            }
-
-            lock (_entries)
-            {
-                added.ForEach(Remember);
-            }
-
-            _disabled = await ReadDisabledAsync(cancellationToken);
-            _loadedUpTo = now;
-            _lastRefresh = now;
+            await RefreshLockedAsync(now, cancellationToken);
         }
         finally
         {
             _refresh.Release();
         }
+    }
+
+    private async Task RefreshLockedAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_loadedUpTo is null && snapshots is not null && await snapshots.ReadAsync(cancellationToken) is { } snapshot)
+        {
+            var empty = _memory;
+            (_memory, _loadedUpTo) = (snapshot.Bank, snapshot.LoadedUpTo);
+            empty.Dispose();
+            LoadedFromSnapshot = true;
+        }
+
+        var since = _loadedUpTo is { } loaded ? loaded - ClockSkew : DateTimeOffset.UnixEpoch;
+        var table = await tables.GetAsync(TableNames.HashBank, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Day(since)} and AddedAt ge {since}");
+        var added = new List<HashBankEntry>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            added.Add(ToEntry(row));
+            if (added.Count == 10_000)
+            {
+                _memory.Add(added);
+                added.Clear();
+            }
+        }
+
+        _memory.Add(added);
+        _disabled = await ReadDisabledAsync(cancellationToken);
+        _loadedUpTo = now;
+        _lastRefresh = now;
     }
 
     private async Task<DisabledEntries> ReadDisabledAsync(CancellationToken cancellationToken)
@@ -236,42 +192,6 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time) : 
         }
 
         return new DisabledEntries(orders, forProvider);
-    }
-
-    private void Remember(HashBankEntry entry)
-    {
-        if (!_keys.Add(Key(entry)))
-        {
-            return;
-        }
-
-        if (entry.Md5 is { } md5)
-        {
-            _entries.Add(entry);
-            (CollectionsMarshal.GetValueRefOrAddDefault(_byMd5, md5, out _) ??= []).Add(_entries.Count - 1);
-        }
-        else if (PdqHash.TryParse(entry.Pdq, out var hash))
-        {
-            _entries.Add(entry);
-            var id = _index.Add(hash);
-            System.Diagnostics.Debug.Assert(id == _entryOfIndexId.Count, "index ids are handed out in order");
-            _entryOfIndexId.Add(_entries.Count - 1);
-        }
-        else
-        {
-            return;
-        }
-
-        if (entry.Transform == DihedralTransform.Original)
-        {
-            _byEntryId.TryAdd(entry.EntryId, _entries.Count - 1);
-            _byEntryId.TryAdd(entry.ItemId, _entries.Count - 1);
-        }
-
-        if (entry.FrameSecond is { } second && entry.Md5 is null)
-        {
-            (CollectionsMarshal.GetValueRefOrAddDefault(_videoFrames, entry.ItemId, out _) ??= []).Add(second);
-        }
     }
 
     private static string ItemKey(HashBankEntry entry) => $"{entry.MediaId}|{entry.FrameSecond?.ToString("D5", CultureInfo.InvariantCulture) ?? "image"}";
