@@ -23,9 +23,17 @@ internal static class DetectionBenchmark
             return 0;
         }
 
+        // bank [SNAPSHOT ROWS] [TABLE ROWS]: the loads into a new instance, from the snapshot (10M) and from the table alone (100,000).
         if (args is ["bank", ..])
         {
-            BankBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000).GetAwaiter().GetResult();
+            int Rows(int at, int otherwise) => args.Length > at ? int.Parse(args[at], System.Globalization.CultureInfo.InvariantCulture) : otherwise;
+            BankBenchmark.RunAsync(Rows(2, 100_000), Rows(1, 10_000_000)).GetAwaiter().GetResult();
+            return 0;
+        }
+
+        if (args is ["bank-load", var prefix])
+        {
+            BankBenchmark.LoadAsync(prefix).GetAwaiter().GetResult();
             return 0;
         }
 
@@ -130,7 +138,7 @@ internal static class DetectionBenchmark
         }
 
         LookupBenchmark.Run(MetaDirectory);
-        BankBenchmark.RunAsync(200_000).GetAwaiter().GetResult();
+        BankBenchmark.RunAsync(100_000, 10_000_000).GetAwaiter().GetResult();
 
         return 0;
     }

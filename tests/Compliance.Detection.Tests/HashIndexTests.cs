@@ -5,20 +5,21 @@ namespace Compliance.Detection.Tests;
 public sealed class HashIndexTests
 {
     [Theory]
-    [InlineData(0)]
-    [InlineData(15)]
-    [InlineData(31)]
-    [InlineData(40)]
-    [InlineData(64)]
-    public void The_multi_index_finds_exactly_what_a_scan_finds(int maxDistance)
+    [InlineData(0, false)]
+    [InlineData(15, false)]
+    [InlineData(31, false)]
+    [InlineData(40, false)]
+    [InlineData(64, false)]
+    [InlineData(0, true)]
+    [InlineData(31, true)]
+    [InlineData(38, true)]
+    [InlineData(39, true)]
+    public void The_multi_index_finds_exactly_what_a_scan_finds(int maxDistance, bool wide)
     {
         var random = new Random(7);
-        using var index = new MultiIndexHashTable();
+        using var index = Index(wide);
         var query = Random(random);
-        for (var i = 0; i < 20_000; i++)
-        {
-            index.Add(Random(random));
-        }
+        index.AddRange(Enumerable.Range(0, 20_000).Select(_ => Random(random)).ToArray());
 
         // Plant near neighbours at every distance up to 40 so the radius matters.
         for (var d = 0; d <= 40; d++)
@@ -38,13 +39,15 @@ public sealed class HashIndexTests
     /// folded in by a rebuild when the tail outgrew its limit, and the chained tail added since.
     /// </summary>
     [Theory]
-    [InlineData(15)]
-    [InlineData(31)]
-    [InlineData(47)]
-    public void Built_postings_and_the_tail_find_exactly_what_a_scan_finds(int maxDistance)
+    [InlineData(15, false)]
+    [InlineData(31, false)]
+    [InlineData(47, false)]
+    [InlineData(15, true)]
+    [InlineData(31, true)]
+    public void Built_postings_and_the_tail_find_exactly_what_a_scan_finds(int maxDistance, bool wide)
     {
         var random = new Random(11);
-        using var index = new MultiIndexHashTable();
+        using var index = Index(wide);
         var query = Random(random);
         var bulk = Enumerable.Range(0, 10_000).Select(_ => Random(random)).ToArray();
         for (var d = 0; d <= 48; d++)
@@ -74,11 +77,13 @@ public sealed class HashIndexTests
     /// radius 1; 40 = nine bands at radius 2, seven at 1): neighbours whose differences are spread
     /// evenly over the bands sit exactly on that edge, and must all be found, once each.
     /// </summary>
-    [Fact]
-    public void Every_distance_the_index_answers_finds_exactly_what_a_scan_finds_with_differences_spread_over_the_bands()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_distance_the_index_answers_finds_exactly_what_a_scan_finds_with_differences_spread_over_the_bands(bool wide)
     {
         var random = new Random(5);
-        using var index = new MultiIndexHashTable();
+        using var index = Index(wide);
         var query = Random(random);
         var bulk = Enumerable.Range(0, 70_000).Select(_ => Random(random)).ToList();
         for (var d = 0; d <= 48; d++)
@@ -100,6 +105,9 @@ public sealed class HashIndexTests
             Assert.Equal(2 * (maxDistance + 1), actual.Count(r => r.Distance <= maxDistance && (r.Id >= 70_000 || r.Id % 1000 == 0)));
         }
     }
+
+    /// <summary>The narrow layout (16 bands of 16 bits), or the wide one (13 of 19-20 bits) that large banks build, from the first build.</summary>
+    private static MultiIndexHashTable Index(bool wide) => wide ? new MultiIndexHashTable(1024, wideFrom: 1) : new MultiIndexHashTable();
 
     internal static PdqHash Random(Random random) => new((ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64());
 

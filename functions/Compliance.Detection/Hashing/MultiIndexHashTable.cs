@@ -34,18 +34,15 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
     /// <summary>Postings hold 3-byte row ids: an instance indexes at most this many hashes (a bank beyond it is sharded).</summary>
     public const int MaxCount = (1 << 24) - 1;
 
-    private const int Bands = 16;
+    private const int MaxBands = 16;
     private const int MaxRadius = 2;
+    private const int WideFromDefault = 4 << 20;
     private const int MinTailBeforeBuild = 1 << 16;
     private const int TailScanLimit = 2048;
     private const int PrefetchDistance = 64;
     private const int ParallelBuildFrom = 1 << 20;
 
-    private const int Buckets = 1 << 16;
-    private const int Stride = Buckets + 1;
-
-    /// <summary>Probe masks by radius (0-2).</summary>
-    private static readonly uint[][] ProbeMasks = [.. Enumerable.Range(0, MaxRadius + 1).Select(Masks)];
+    private const int TailBuckets = 1 << 16;
 
     [ThreadStatic]
     private static QueryBuffers? _buffers;
@@ -61,13 +58,23 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
     private NativeBlock? _offsetsBlock;
     private NativeBlock? _postingsBlock;
     private int _indexed;
+    private BandLayout _layout = BandLayout.Narrow;
 
-    private readonly int[] _tailHeads = new int[Bands * Buckets];
+    private int[]? _tailHeads;
     private int[] _tailNext = [];
 
+    private readonly int _wideFrom;
+
     public MultiIndexHashTable(int capacity = 1024)
+        : this(capacity, WideFromDefault)
     {
-        Array.Fill(_tailHeads, -1);
+    }
+
+    /// <param name="capacity">Rows to make room for at once.</param>
+    /// <param name="wideFrom">From how many rows a build uses 13 wide bands instead of 16 narrow ones (lower in tests).</param>
+    internal MultiIndexHashTable(int capacity, int wideFrom)
+    {
+        _wideFrom = wideFrom;
         Grow(Math.Clamp(capacity, 16, MaxCount));
     }
 
@@ -75,7 +82,7 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
 
     /// <summary>Bytes held by the index (rows as stored, postings, offsets, tail), for capacity planning.</summary>
     public long MemoryBytes => ((long)_count * 32) + (_postingsBlock?.Bytes ?? 0) + (_offsetsBlock?.Bytes ?? 0)
-        + ((long)_tailHeads.Length * sizeof(int)) + ((long)_tailNext.Length * sizeof(int));
+        + ((long)(_tailHeads?.Length ?? 0) * sizeof(int)) + ((long)_tailNext.Length * sizeof(int));
 
     public void Dispose()
     {
@@ -138,7 +145,8 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
             EnsureRoom(count);
             if (_count + count > _capacity)
             {
-                Grow(_count + count);
+                // Room for an eighth more, as a loaded bank goes on growing: untouched pages cost no memory.
+                Grow((int)Math.Min(_count + count + ((long)count / 8), MaxCount));
             }
 
             Span<ulong> chunk = new ulong[4 * 8192];
@@ -223,24 +231,23 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
             return;
         }
 
-        if (maxDistance / Bands > MaxRadius)
-        {
-            BruteForce(query, maxDistance, results);
-            return;
-        }
-
         var buffers = _buffers ??= new QueryBuffers();
-        var radii = buffers.Radii;
-        var values = buffers.Values;
-        for (var band = 0; band < Bands; band++)
-        {
-            radii[band] = (maxDistance / Bands) - (band <= maxDistance % Bands ? 0 : 1);
-            values[band] = query.Word(band);
-        }
-
         _gate.EnterReadLock();
         try
         {
+            var layout = _layout;
+            if (maxDistance / layout.Bands > MaxRadius)
+            {
+                Scan(query, maxDistance, 0, _count, results);
+                return;
+            }
+
+            for (var band = 0; band < layout.Bands; band++)
+            {
+                buffers.Radii[band] = (maxDistance / layout.Bands) - (band <= maxDistance % layout.Bands ? 0 : 1);
+                buffers.Values[band] = layout.Value(query.W0, query.W1, query.W2, query.W3, band);
+            }
+
             QueryIndexed(query, maxDistance, buffers, results);
             QueryTail(query, maxDistance, buffers, results);
         }
@@ -276,10 +283,13 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
     private static int HalfDistance(ulong* half, ulong q0, ulong q1) =>
         BitOperations.PopCount(half[0] ^ q0) + BitOperations.PopCount(half[1] ^ q1);
 
-    /// <summary>A row's 16-bit band, as <see cref="PdqHash.Word(int)"/> numbers them: four to a 64-bit word, low bits first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint RowBand(int id, int band) =>
-        (uint)((((band < 8 ? _lo : _hi) + ((long)id * 2))[(band >> 2) & 1] >> ((band & 3) * 16)) & 0xFFFF);
+    private uint RowBand(int id, int band)
+    {
+        var lo = _lo + ((long)id * 2);
+        var hi = _hi + ((long)id * 2);
+        return _layout.Value(lo[0], lo[1], hi[0], hi[1], band);
+    }
 
     /// <summary>Whether a probed band before <paramref name="band"/> is within its radius, so the row was reported there.</summary>
     private bool FoundEarlier(int id, int band, QueryBuffers buffers)
@@ -321,13 +331,14 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         var probes = buffers.Probes;
         var bandProbeEnds = buffers.BandEnds;
         var p = 0;
-        for (var band = 0; band < Bands; band++)
+        var layout = _layout;
+        for (var band = 0; band < layout.Bands; band++)
         {
             if (buffers.Radii[band] >= 0)
             {
                 var value = buffers.Values[band];
-                var at = band * Stride;
-                foreach (var mask in ProbeMasks[buffers.Radii[band]])
+                var at = layout.OffsetBase[band];
+                foreach (var mask in layout.Masks[band][buffers.Radii[band]])
                 {
                     var slot = at + (int)(value ^ mask);
                     probes[p++] = slot;
@@ -360,7 +371,7 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         var candidateBandEnds = buffers.CandidateBandEnds;
         var n = 0;
         var probe = 0;
-        for (var band = 0; band < Bands; band++)
+        for (var band = 0; band < layout.Bands; band++)
         {
             for (; probe < bandProbeEnds[band]; probe++)
             {
@@ -418,7 +429,8 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
             return;
         }
 
-        for (var band = 0; band < Bands; band++)
+        var bands = _layout.Bands;
+        for (var band = 0; band < bands; band++)
         {
             if (buffers.Radii[band] < 0)
             {
@@ -426,11 +438,18 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
             }
 
             var value = buffers.Values[band];
-            foreach (var mask in ProbeMasks[buffers.Radii[band]])
+            foreach (var mask in _layout.Masks[band][buffers.Radii[band]])
             {
-                for (var t = _tailHeads[(band * Buckets) + (int)(value ^ mask)]; t >= 0; t = _tailNext[(t * Bands) + band])
+                var probe = value ^ mask;
+                for (var t = _tailHeads![(band * TailBuckets) + (int)(probe & (TailBuckets - 1))]; t >= 0; t = _tailNext[(t * bands) + band])
                 {
+                    // A chain holds every band value with the same low 16 bits: only the probed value counts here.
                     var id = _indexed + t;
+                    if (bands != MaxBands && RowBand(id, band) != probe)
+                    {
+                        continue;
+                    }
+
                     var distance = HalfDistance(_lo + ((long)id * 2), query.W0, query.W1) + HalfDistance(_hi + ((long)id * 2), query.W2, query.W3);
                     if (distance <= maxDistance && !FoundEarlier(id, band, buffers))
                     {
@@ -446,7 +465,8 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         EnsureRoom(1);
         if (_count == _capacity)
         {
-            Grow((int)Math.Min((long)_capacity * 2, MaxCount));
+            // Doubling while small; by a quarter once large, where a doubling would reserve hundreds of MB.
+            Grow((int)Math.Min(_capacity < (1 << 20) ? (long)_capacity * 2 : _capacity + (_capacity / 4), MaxCount));
         }
 
         var id = _count++;
@@ -459,19 +479,39 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
             return id;
         }
 
-        if ((tail + 1) * Bands > _tailNext.Length)
+        // The tail is scanned while short; past that its rows are chained per band bucket, from the first one.
+        if (tail + 1 > TailScanLimit)
+        {
+            if (_tailHeads is null)
+            {
+                _tailHeads = new int[_layout.Bands * TailBuckets];
+                Array.Fill(_tailHeads, -1);
+                for (var earlier = 0; earlier < tail; earlier++)
+                {
+                    Chain(earlier);
+                }
+            }
+
+            Chain(tail);
+        }
+
+        return id;
+    }
+
+    private void Chain(int tail)
+    {
+        var bands = _layout.Bands;
+        if ((tail + 1) * bands > _tailNext.Length)
         {
             Array.Resize(ref _tailNext, Math.Max(1024, _tailNext.Length * 2));
         }
 
-        for (var band = 0; band < Bands; band++)
+        for (var band = 0; band < bands; band++)
         {
-            ref var head = ref _tailHeads[(band * Buckets) + (int)RowBand(id, band)];
-            _tailNext[(tail * Bands) + band] = head;
+            ref var head = ref _tailHeads![(band * TailBuckets) + (int)(RowBand(_indexed + tail, band) & (TailBuckets - 1))];
+            _tailNext[(tail * bands) + band] = head;
             head = tail;
         }
-
-        return id;
     }
 
     private void EnsureRoom(int adding)
@@ -500,35 +540,43 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
     /// <summary>Counting sort of every row into each band's postings; the tail becomes empty.</summary>
     private void Build()
     {
-        var bytes = ((long)_count * Bands * 3) + sizeof(uint); // the last id is read as a uint
+        var layout = _count >= _wideFrom ? BandLayout.Wide : BandLayout.Narrow;
+        if (layout != _layout)
+        {
+            _offsetsBlock?.Dispose();
+            _offsetsBlock = null;
+            _layout = layout;
+        }
+
+        var bytes = ((long)_count * layout.Bands * 3) + sizeof(uint); // the last id is read as a uint
         if (_postingsBlock is null || _postingsBlock.Bytes < bytes)
         {
             _postingsBlock?.Dispose(); // let the old one go before the larger one is allocated
             _postingsBlock = new NativeBlock(bytes);
         }
 
-        _offsetsBlock ??= new NativeBlock((long)Bands * Stride * sizeof(int));
+        _offsetsBlock ??= new NativeBlock((long)layout.OffsetCount * sizeof(int));
         if (_count >= ParallelBuildFrom)
         {
-            Parallel.For(0, Bands, BuildBand);
+            Parallel.For(0, layout.Bands, BuildBand);
         }
         else
         {
-            for (var band = 0; band < Bands; band++)
+            for (var band = 0; band < layout.Bands; band++)
             {
                 BuildBand(band);
             }
         }
 
         _indexed = _count;
-        Array.Fill(_tailHeads, -1);
+        _tailHeads = null;
         _tailNext = [];
     }
 
     private void BuildBand(int band)
     {
-        const int buckets = Buckets;
-        var offsets = new Span<int>((int*)_offsetsBlock!.Address + (band * Stride), Stride);
+        var buckets = 1 << _layout.Widths[band];
+        var offsets = new Span<int>((int*)_offsetsBlock!.Address + _layout.OffsetBase[band], buckets + 1);
         offsets.Clear();
         for (var id = 0; id < _count; id++)
         {
@@ -575,39 +623,24 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
         _capacity = capacity;
     }
 
-    private static uint[] Masks(int radius)
-    {
-        var masks = new List<uint> { 0 };
-        for (var b1 = 0; b1 < 16 && radius >= 1; b1++)
-        {
-            masks.Add(1u << b1);
-            for (var b2 = b1 + 1; b2 < 16 && radius >= 2; b2++)
-            {
-                masks.Add((1u << b1) | (1u << b2));
-            }
-        }
-
-        return [.. masks];
-    }
-
     /// <summary>Per-thread scratch space, so that a warm query allocates nothing.</summary>
     private sealed class QueryBuffers
     {
-        private const int MaxProbes = Bands * (1 + 16 + (16 * 15 / 2));
+        private static readonly int MaxProbes = Math.Max(BandLayout.Narrow.MaxProbes, BandLayout.Wide.MaxProbes);
 
         private int[] _candidates = new int[4096];
 
-        public int[] Radii { get; } = new int[Bands];
+        public int[] Radii { get; } = new int[MaxBands];
 
-        public uint[] Values { get; } = new uint[Bands];
+        public uint[] Values { get; } = new uint[MaxBands];
 
         public int[] Probes { get; } = new int[MaxProbes];
 
         public int[] Starts { get; } = new int[MaxProbes];
 
-        public int[] BandEnds { get; } = new int[Bands];
+        public int[] BandEnds { get; } = new int[MaxBands];
 
-        public int[] CandidateBandEnds { get; } = new int[Bands];
+        public int[] CandidateBandEnds { get; } = new int[MaxBands];
 
         public int[] Candidates(int count)
         {
@@ -617,6 +650,75 @@ public sealed unsafe class MultiIndexHashTable : IDisposable
             }
 
             return _candidates;
+        }
+    }
+
+    /// <summary>How the 256 bits are cut into bands, with each band's place in the offsets and its probe masks by radius.</summary>
+    private sealed class BandLayout
+    {
+        /// <summary>Sixteen bands of 16 bits: at radius 31 every band probes 17 buckets.</summary>
+        public static readonly BandLayout Narrow = new([.. Enumerable.Repeat(16, 16)]);
+
+        /// <summary>Nine bands of 20 bits and four of 19: at radius 31, six probe 211 buckets and seven probe 20 or 21.</summary>
+        public static readonly BandLayout Wide = new([20, 20, 20, 20, 20, 20, 20, 20, 20, 19, 19, 19, 19]);
+
+        private readonly int[] _starts;
+
+        private BandLayout(int[] widths)
+        {
+            Widths = widths;
+            Bands = widths.Length;
+            _starts = [.. widths.Select((_, band) => widths.Take(band).Sum())];
+            OffsetBase = [.. widths.Select((_, band) => widths.Take(band).Sum(w => (1 << w) + 1))];
+            OffsetCount = widths.Sum(w => (1 << w) + 1);
+            Masks = [.. widths.Select(width => Enumerable.Range(0, MaxRadius + 1).Select(radius => ProbeMasks(width, radius)).ToArray())];
+            MaxProbes = Masks.Sum(m => m[MaxRadius].Length);
+        }
+
+        public int Bands { get; }
+
+        public int[] Widths { get; }
+
+        public int[] OffsetBase { get; }
+
+        public int OffsetCount { get; }
+
+        public int MaxProbes { get; }
+
+        /// <summary>By band, then radius: the values to XOR with the query's band value.</summary>
+        public uint[][][] Masks { get; }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public uint Value(ulong w0, ulong w1, ulong w2, ulong w3, int band)
+        {
+            var start = _starts[band];
+            var shift = start & 63;
+            var word = start >> 6;
+            var value = Word(w0, w1, w2, w3, word) >> shift;
+            if (shift + Widths[band] > 64)
+            {
+                value |= Word(w0, w1, w2, w3, word + 1) << (64 - shift);
+            }
+
+            return (uint)(value & ((1UL << Widths[band]) - 1));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Word(ulong w0, ulong w1, ulong w2, ulong w3, int word) => word switch { 0 => w0, 1 => w1, 2 => w2, _ => w3 };
+
+        private static uint[] ProbeMasks(int width, int radius)
+        {
+            var masks = new List<uint> { 0 };
+            for (var b1 = 0; b1 < width && radius >= 1; b1++)
+            {
+                masks.Add(1u << b1);
+                for (var b2 = b1 + 1; b2 < width && radius >= 2; b2++)
+                {
+                    masks.Add((1u << b1) | (1u << b2));
+                }
+            }
+
+            return [.. masks];
         }
     }
 }

@@ -16,8 +16,9 @@ public sealed class HashBankSnapshots(BlobServiceClient service, StorageOptions 
 {
     public const string DefaultContainer = "hashbank-snapshots";
 
-    // Ranges fetched side by side: one stream at a time reads a large blob far below what the account serves.
-    private static readonly StorageTransferOptions Transfer = new() { MaximumConcurrency = 8, InitialTransferSize = 8 << 20, MaximumTransferSize = 8 << 20 };
+    // Ranges fetched side by side: one stream at a time reads a large blob far below what the account
+    // serves. Their buffers are pooled and stay with the process, so they are kept small.
+    private static readonly StorageTransferOptions Transfer = new() { MaximumConcurrency = 2, InitialTransferSize = 4 << 20, MaximumTransferSize = 4 << 20 };
 
     private readonly SetupStep _created = new(() => options.ProvisionedByDeployment ? Task.CompletedTask : service.GetBlobContainerClient(container).CreateIfNotExistsAsync());
 
@@ -27,14 +28,13 @@ public sealed class HashBankSnapshots(BlobServiceClient service, StorageOptions 
     public async Task<(HashBankMemory Bank, DateTimeOffset LoadedUpTo)?> ReadAsync(CancellationToken cancellationToken)
     {
         await _created.EnsureAsync();
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 64 << 20, resumeWriterThreshold: 32 << 20));
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20));
         // The download fills the pipe while the bank reads from it, so parsing overlaps the transfer.
         var download = DownloadAsync(pipe.Writer, cancellationToken);
         var read = Task.Run(() =>
         {
             using var stream = pipe.Reader.AsStream();
-            var bank = HashBankMemory.ReadSnapshot(stream);
-            return bank;
+            return HashBankMemory.ReadSnapshot(stream);
         }, cancellationToken);
         var found = await download;
         var bank = await read;

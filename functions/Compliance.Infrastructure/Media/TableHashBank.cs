@@ -159,6 +159,11 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time, Ha
             (_memory, _loadedUpTo) = (snapshot.Bank, snapshot.LoadedUpTo);
             empty.Dispose();
             LoadedFromSnapshot = true;
+
+            // Once per instance, after a load of hundreds of MB: the download's buffers and the build's
+            // scratch go back to the system now, not at some later collection, so that a memory-bounded
+            // instance holds what the bank needs and little more.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
         var since = _loadedUpTo is { } loaded ? loaded - ClockSkew : DateTimeOffset.UnixEpoch;
