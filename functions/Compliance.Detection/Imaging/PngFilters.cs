@@ -8,7 +8,8 @@ namespace Compliance.Detection.Imaging;
 /// 1, 3 or 4 bytes. Lossless, so any correct version gives the same bytes; this one is written for
 /// speed because Paeth rows dominate photographs: one byte depends on the one before, so a grey row
 /// keeps that byte in a register and chooses its predictor without branches (a mispredicted branch
-/// a byte cost more than the arithmetic), and colour rows do a whole pixel a step in 16-bit lanes.
+/// a byte cost more than the arithmetic), and colour rows do a whole pixel a step in 16-bit lanes
+/// (Sub, Average and Paeth alike).
 /// </summary>
 internal static class PngFilters
 {
@@ -59,9 +60,22 @@ internal static class PngFilters
 
     private static unsafe void Sub(byte* row, int length, int pixelBytes)
     {
-        for (var i = pixelBytes; i < length; i++)
+        if (pixelBytes == 1)
         {
-            row[i] += row[i - pixelBytes];
+            int left = row[0];
+            for (var i = 1; i < length; i++)
+            {
+                left = (byte)(row[i] + left);
+                row[i] = (byte)left;
+            }
+
+            return;
+        }
+
+        var previous = Vector128<short>.Zero;
+        for (var i = 0; i < length; i += pixelBytes)
+        {
+            previous = Store(row + i, Widen(row + i) + previous, pixelBytes);
         }
     }
 
@@ -108,9 +122,10 @@ internal static class PngFilters
             return;
         }
 
-        for (var i = pixelBytes; i < length; i++)
+        var leftPixel = Widen(row);
+        for (var i = pixelBytes; i < length; i += pixelBytes)
         {
-            row[i] += (byte)((row[i - pixelBytes] + prior[i]) >> 1);
+            leftPixel = Store(row + i, Widen(row + i) + ((leftPixel + Widen(prior + i)) >>> 1), pixelBytes);
         }
     }
 
@@ -143,7 +158,6 @@ internal static class PngFilters
     {
         var left = Vector128<short>.Zero;
         var upLeft = Vector128<short>.Zero;
-        var low = Vector128.Create((short)0xFF);
         for (var i = 0; i < length; i += pixelBytes)
         {
             var up = Widen(prior + i);
@@ -155,20 +169,27 @@ internal static class PngFilters
             var upIsNearer = Vector128.LessThan(pb, pa);
             var predictor = Vector128.ConditionalSelect(upIsNearer, up, left);
             predictor = Vector128.ConditionalSelect(Vector128.LessThan(pc, Vector128.Min(pa, pb)), upLeft, predictor);
-            left = (Widen(row + i) + predictor) & low;
-            var bytes = Vector128.Narrow(left, left).AsUInt32().ToScalar();
-            if (pixelBytes == 4)
-            {
-                Unsafe.WriteUnaligned(row + i, bytes);
-            }
-            else
-            {
-                Unsafe.WriteUnaligned(row + i, (ushort)bytes);
-                row[i + 2] = (byte)(bytes >> 16);
-            }
-
+            left = Store(row + i, Widen(row + i) + predictor, pixelBytes);
             upLeft = up;
         }
+    }
+
+    /// <summary>Writes a pixel's lanes modulo 256 (3 or 4 bytes; never the byte after a 3-byte pixel) and returns them as stored.</summary>
+    private static unsafe Vector128<short> Store(byte* pixel, Vector128<short> lanes, int pixelBytes)
+    {
+        lanes &= Vector128.Create((short)0xFF);
+        var bytes = Vector128.Narrow(lanes, lanes).AsUInt32().ToScalar();
+        if (pixelBytes == 4)
+        {
+            Unsafe.WriteUnaligned(pixel, bytes);
+        }
+        else
+        {
+            Unsafe.WriteUnaligned(pixel, (ushort)bytes);
+            pixel[2] = (byte)(bytes >> 16);
+        }
+
+        return lanes;
     }
 
     /// <summary>Four bytes as four 16-bit lanes (a 3-byte pixel brings its neighbour's first byte along, unused).</summary>
