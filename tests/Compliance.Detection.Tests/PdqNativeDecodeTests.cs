@@ -20,11 +20,10 @@ public sealed class PdqNativeDecodeTests
     {
         var data = Fixtures.Bytes("pdq", "images", file);
 
-        var native = ImageDecoder.NativeLuma(data);
+        var native = Native(data);
 
-        Assert.NotNull(native);
-        AssertSkiaLuma(data, native.Value);
-        var result = PdqHasher.Hash(native.Value.Luma, native.Value.Rows, native.Value.Columns);
+        AssertSkiaLuma(data, native);
+        var result = PdqHasher.Hash(native.Luma, native.Rows, native.Columns);
         Assert.Equal(expectedHex, result.Hash.ToHex());
         Assert.Equal(expectedQuality, result.Quality);
     }
@@ -49,9 +48,7 @@ public sealed class PdqNativeDecodeTests
 
                 Assert.True(PngPixels.TryReadHeader(data, out _, out _, out var read));
                 Assert.Equal(channels, read);
-                var native = ImageDecoder.NativeLuma(data);
-                Assert.NotNull(native);
-                AssertSkiaLuma(data, native.Value);
+                AssertSkiaLuma(data, Native(data));
             }
         }
     }
@@ -70,9 +67,7 @@ public sealed class PdqNativeDecodeTests
                 using var encoded = bitmap.PeekPixels()!.Encode(new SKJpegEncoderOptions(85, downsample, SKJpegEncoderAlphaOption.Ignore))!;
                 var data = encoded.ToArray();
 
-                var native = ImageDecoder.NativeLuma(data);
-                Assert.NotNull(native);
-                AssertSkiaLuma(data, native.Value);
+                AssertSkiaLuma(data, Native(data));
             }
         }
     }
@@ -86,11 +81,25 @@ public sealed class PdqNativeDecodeTests
         badCrc[png.Length / 2] ^= 0x40; // inside an IDAT chunk
         var jpeg = Fixtures.Bytes("pdq", "images", "retina.jpg");
 
-        Assert.Null(ImageDecoder.NativeLuma(png[..(png.Length * 3 / 4)]));
-        Assert.Null(ImageDecoder.NativeLuma(badCrc));
-        Assert.Null(ImageDecoder.NativeLuma(jpeg[..(jpeg.Length * 3 / 4)]));
-        Assert.Null(ImageDecoder.NativeLuma([0xFF, 0xD8, 0xFF, 0x00]));
+        Assert.Null(ImageDecoder.NativeLuma(png[..(png.Length * 3 / 4)], 100_000_000, NewArray));
+        Assert.Null(ImageDecoder.NativeLuma(badCrc, 100_000_000, NewArray));
+        Assert.Null(ImageDecoder.NativeLuma(jpeg[..(jpeg.Length * 3 / 4)], 100_000_000, NewArray));
+        Assert.Null(ImageDecoder.NativeLuma([0xFF, 0xD8, 0xFF, 0x00], 100_000_000, NewArray));
         Assert.False(PngPixels.TryReadHeader(Interlaced(png), out _, out _, out _));
+        Assert.Null(ImageDecoder.NativeLuma(Interlaced(png), 100_000_000, NewArray));
+        Assert.Equal(DecodeFailure.TooManyPixels, ImageDecoder.NativeLuma(png, 1000, NewArray)?.Failure);
+        Assert.Equal(DecodeFailure.TooManyPixels, ImageDecoder.NativeLuma(jpeg, 1000, NewArray)?.Failure);
+    }
+
+    private static float[] NewArray(int length) => new float[length];
+
+    /// <summary>The native decode, which must have been taken and succeeded.</summary>
+    private static (float[] Luma, int Rows, int Columns) Native(byte[] data)
+    {
+        var native = ImageDecoder.NativeLuma(data, 100_000_000, NewArray);
+        Assert.NotNull(native);
+        Assert.Equal(DecodeFailure.None, native.Value.Failure);
+        return (native.Value.Luma!, native.Value.Rows, native.Value.Columns);
     }
 
     /// <summary>Against luminance worked out here pixel by pixel from Skia's full decode, independently of the sampling code both paths share.</summary>
