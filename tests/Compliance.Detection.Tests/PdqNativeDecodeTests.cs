@@ -87,6 +87,8 @@ public sealed class PdqNativeDecodeTests
         Assert.Null(ImageDecoder.NativeLuma([0xFF, 0xD8, 0xFF, 0x00], 100_000_000, NewArray));
         Assert.False(PngPixels.TryReadHeader(Interlaced(png), out _, out _, out _));
         Assert.Null(ImageDecoder.NativeLuma(Interlaced(png), 100_000_000, NewArray));
+        Assert.Null(ImageDecoder.NativeLuma(WithChunkAfterHeader(png, "ZZZZ"), 100_000_000, NewArray)); // unknown critical: libpng's error
+        Assert.NotNull(ImageDecoder.NativeLuma(WithChunkAfterHeader(png, "zzZz"), 100_000_000, NewArray)?.Luma); // unknown ancillary: skipped
         Assert.Equal(DecodeFailure.TooManyPixels, ImageDecoder.NativeLuma(png, 1000, NewArray)?.Failure);
         Assert.Equal(DecodeFailure.TooManyPixels, ImageDecoder.NativeLuma(jpeg, 1000, NewArray)?.Failure);
     }
@@ -145,6 +147,16 @@ public sealed class PdqNativeDecodeTests
         }
 
         return bitmap;
+    }
+
+    /// <summary>The file with a four-byte chunk of kind <paramref name="kind"/> (and a right CRC) after its header.</summary>
+    private static byte[] WithChunkAfterHeader(byte[] png, string kind)
+    {
+        var chunk = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(chunk, 4);
+        System.Text.Encoding.ASCII.GetBytes(kind).CopyTo(chunk, 4);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(12), Libdeflate.Crc32(chunk.AsSpan(4, 8)));
+        return [.. png.AsSpan(0, 33), .. chunk, .. png.AsSpan(33)];
     }
 
     /// <summary>The same file with its header's interlace byte set (CRC recomputed), which the native path must decline.</summary>
