@@ -18,6 +18,9 @@ ensure_tools() {
   command -v node >/dev/null && command -v npm >/dev/null || { log "installing node and npm"; apt_install nodejs npm; }
   # Video evidence is split into frames by ffmpeg (Debian's package).
   command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { log "installing ffmpeg"; apt_install ffmpeg; }
+  # PDQ decodes JPEG with libjpeg-turbo's TurboJPEG and PNG with libdeflate (Skia's slower decoders where these are missing).
+  local libraries; libraries=$(ldconfig -p)
+  [[ $libraries == *"libturbojpeg.so.0 "* && $libraries == *"libdeflate.so.0 "* ]] || { log "installing libturbojpeg0 and libdeflate0"; apt_install libturbojpeg0 libdeflate0; }
 }
 
 # Azurite comes from npm, pinned by infra/azurite/package-lock.json.

@@ -39,7 +39,8 @@ public sealed class PdqTests
     }
 
     /// <summary>
-    /// The row-skipping decode against the full decode on sizes and formats the fixtures lack:
+    /// Skia's row-skipping decode (taken where the native decoders decline a file) and the native
+    /// decode against the full decode on sizes and formats the fixtures lack:
     /// large 4:2:0 JPEGs (whose chroma upsampling reads neighbouring rows), a progressive-free
     /// wide strip sampled into repeated rows, and an RGB PNG.
     /// </summary>
@@ -66,11 +67,12 @@ public sealed class PdqTests
 
         var full = ImageDecoder.Decode(data, 100_000_000).Image!;
         var (columns, rows) = PdqHasher.HashingSize(width, height);
-        var (luma, lumaRows, lumaColumns, failure) = ImageDecoder.DecodeLuma(data, 100_000_000);
+        var (luma, lumaRows, lumaColumns, failure) = ImageDecoder.SkiaLuma(data, 100_000_000, length => new float[length]);
 
         Assert.Equal(DecodeFailure.None, failure);
         Assert.Equal((rows, columns), (lumaRows, lumaColumns));
         Assert.Equal(full.Luma(columns, rows), luma);
+        Assert.Equal(luma, ImageDecoder.DecodeLuma(data, 100_000_000).Luma);
         Assert.Equal(PdqHasher.Hash(full), PdqHasher.HashEncoded(data, 100_000_000));
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -57,18 +58,42 @@ public static class PdqHasher
     /// <summary>Decodes and hashes an encoded image by the shortest path (<see cref="Imaging.ImageDecoder.DecodeLuma"/>); null if it cannot be decoded.</summary>
     public static PdqResult? HashEncoded(byte[] data, long maxPixels)
     {
-        var (luma, rows, columns, _) = Imaging.ImageDecoder.DecodeLuma(data, maxPixels);
-        return luma is null ? null : Hash(luma, rows, columns);
+        var (luma, rows, columns, _) = Imaging.ImageDecoder.DecodeLuma(data, maxPixels, ArrayPool<float>.Shared.Rent);
+        if (luma is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Hash(luma, rows, columns);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(luma);
+        }
     }
 
     /// <summary>As <see cref="HashEncoded"/>, with all eight dihedral hashes.</summary>
     public static PdqDihedral? HashDihedralEncoded(byte[] data, long maxPixels)
     {
-        var (luma, rows, columns, _) = Imaging.ImageDecoder.DecodeLuma(data, maxPixels);
-        return luma is null ? null : HashDihedral(luma, rows, columns);
+        var (luma, rows, columns, _) = Imaging.ImageDecoder.DecodeLuma(data, maxPixels, ArrayPool<float>.Shared.Rent);
+        if (luma is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return HashDihedral(luma, rows, columns);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(luma);
+        }
     }
 
-    /// <summary>Hashes a luminance image (row-major, <paramref name="rows"/> × <paramref name="columns"/>). The buffer is left as it is.</summary>
+    /// <summary>Hashes a luminance image (row-major, <paramref name="rows"/> × <paramref name="columns"/>; the buffer may be longer). The buffer is left as it is.</summary>
     public static PdqResult Hash(float[] luma, int rows, int columns)
     {
         if (rows < MinDimension || columns < MinDimension)
