@@ -57,7 +57,15 @@ public sealed class MediaAnalyser(BlazeFaceDetector faces, IReadOnlyList<OnnxCla
             return null;
         }
 
-        return PdqHasher.HashDihedralEncoded(data, options.MaxLookupPixels)?.All.Select(h => h.ToHex()).Distinct().ToList();
+        try
+        {
+            return PdqHasher.HashDihedralEncoded(data, options.MaxLookupPixels)?.All.Select(h => h.ToHex()).Distinct().ToList();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // An image no decoder can read is the caller's bad input (the lookup answers it as such), never a 500.
+            return null;
+        }
     }
 
     private MediaAnalysis AnalyseImage(byte[] data, MediaKind kind)

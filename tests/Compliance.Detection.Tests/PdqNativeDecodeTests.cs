@@ -93,7 +93,29 @@ public sealed class PdqNativeDecodeTests
         Assert.Equal(DecodeFailure.TooManyPixels, ImageDecoder.NativeLuma(jpeg, 1000, NewArray)?.Failure);
     }
 
+    /// <summary>What libpng refuses is declined too, so a file never hashes here but fails where only Skia is.</summary>
+    [Fact]
+    public void Files_libpng_refuses_are_declined()
+    {
+        var png = Fixtures.Bytes("pdq", "images", "coffee.png");
+
+        Assert.Null(ImageDecoder.NativeLuma(WithChunkAfterHeader(png, "z\u0001zz"), 100_000_000, NewArray)); // not four letters
+        Assert.Null(ImageDecoder.NativeLuma(WithChunkAfterHeader(png, "IHDR"), 100_000_000, NewArray)); // a second header
+        Assert.False(PngPixels.TryReadHeader(WithWidth(png, 1_000_001), out _, out _, out _)); // over libpng's million a side
+        Assert.True(PngPixels.TryReadHeader(WithWidth(png, 1_000_000), out var width, out _, out _));
+        Assert.Equal(1_000_000, width);
+    }
+
     private static float[] NewArray(int length) => new float[length];
+
+    /// <summary>The file with its header's width changed (CRC recomputed).</summary>
+    private static byte[] WithWidth(byte[] png, int width)
+    {
+        var copy = (byte[])png.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(copy.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(29), Libdeflate.Crc32(copy.AsSpan(12, 17)));
+        return copy;
+    }
 
     /// <summary>The native decode, which must have been taken and succeeded.</summary>
     private static (float[] Luma, int Rows, int Columns) Native(byte[] data)

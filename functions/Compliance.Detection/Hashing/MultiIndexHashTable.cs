@@ -7,27 +7,29 @@ namespace Compliance.Detection.Hashing;
 
 /// <summary>
 /// An in-memory index of PDQ hashes for Hamming-radius queries (multi-index hashing, Norouzi et al.):
-/// the 256 bits are cut into 16 bands of 16 bits. If two hashes are within distance r = 16a + b
-/// (0 ≤ b &lt; 16), then one of the first b+1 bands differs in at most a bits or one of the others in at
-/// most a-1 (were every band over, the total would be at least r+1). So a query probes each band's
-/// value and its neighbours within that band's radius, then verifies the candidates. For r = 31 that
-/// is radius 1 on every band. Radii over 2 (distances over 47) fall back to a scan.
+/// the 256 bits are cut into m bands. If two hashes are within distance r = ma + b (0 ≤ b &lt; m), then
+/// one of the first b+1 bands differs in at most a bits or one of the others in at most a-1 (were every
+/// band over, the total would be at least r+1). So a query probes each band's value and its neighbours
+/// within that band's radius, then verifies the candidates. Radii over 2 fall back to a scan.
 /// </summary>
 /// <remarks>
+/// Two band layouts, chosen at each build by size. Up to 4M rows, 16 bands of 16 bits: at r = 31 every
+/// band probes 17 buckets, about 4,150 candidates a query at 1M. From 4M rows, nine bands of 20 bits
+/// and four of 19: at r = 31 six bands probe 211 buckets and seven 20 or 21, which gathers a third of
+/// the candidates (14,700 instead of 41,500 at 10M) and needs postings for 13 bands instead of 16, for
+/// 46 MB of offsets; at 1M its 1,400 scattered probes cost more than the candidates they save.
+///
 /// Laid out flat, because a query's cost is memory traffic, not arithmetic. The first and last 128
 /// bits of every row sit in two blocks; each band's postings are 3-byte row ids sorted by band value
-/// with an offsets array over them (CSR), built by counting sort. A query computes every probe, reads
-/// the runs (prefetched), gathers the candidates (about 4,150 a query at 1M), and checks them in a
+/// with an offsets array over them (CSR), built by counting sort. A query computes every probe and
+/// prefetches its offsets, reads the runs (prefetched), gathers the candidates, and checks them in a
 /// loop that prefetches rows far ahead so that their cache misses overlap. A random row is over 31
 /// bits away in its first half but for about one in 10^8, so the second half is nearly never read and
 /// the half that is read stays in cache twice as long. No seen-set: a match is reported only from the
 /// first band in which it is within that band's radius, which the check decides from the row it has
-/// just read. Hashes added after the last build sit in a tail, chained per band bucket (or scanned
-/// while short), and are folded into the CSR arrays once the tail reaches a quarter of the indexed count.
-///
-/// Thirteen wider bands (nine of 20 bits, four of 19: radius 2 on six, 1 on seven) were measured too:
-/// they gather a third of the candidates, but probe about 1,400 buckets scattered over 46 MB of
-/// offsets, and were slower at 1M on this machine; they would only pay at 10M and beyond.
+/// just read. Hashes added after the last build sit in a tail, scanned while short and then chained
+/// per band on the low 16 bits of the band's value, and are folded into the CSR arrays once the tail
+/// reaches a quarter of the indexed count.
 /// </remarks>
 public sealed unsafe class MultiIndexHashTable : IDisposable
 {

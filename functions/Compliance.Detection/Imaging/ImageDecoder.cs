@@ -11,6 +11,11 @@ public sealed class RasterImage
 {
     private RasterImage(int width, int height, byte[] pixels, bool grey)
     {
+        if (width <= 0 || height <= 0 || pixels.LongLength < (long)width * height * (grey ? 1 : 4))
+        {
+            throw new ArgumentException("The pixels do not fill the image.", nameof(pixels));
+        }
+
         Width = width;
         Height = height;
         Pixels = pixels;
@@ -46,6 +51,12 @@ public sealed class RasterImage
     /// </summary>
     internal static float[] Luma(ReadOnlySpan<byte> pixels, int width, int height, int rowBytes, int channels, int columns, int rows, Func<int, float[]> allocate)
     {
+        // The rows are read without bounds checks below: the one check that they all lie within the span.
+        if (width <= 0 || height <= 0 || ((long)(height - 1) * rowBytes) + ((long)width * channels) > pixels.Length)
+        {
+            throw new ArgumentException("The pixel rows do not fit the buffer.", nameof(pixels));
+        }
+
         var luma = allocate(columns * rows);
         var sourceColumns = SourceColumns(width, columns);
         for (var y = 0; y < rows; y++)
@@ -311,8 +322,9 @@ public static class ImageDecoder
             return null;
         }
 
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)length);
-        try
+        // Allocated, not rented: the shared pool would keep a hostile upload's tens of MB per thread
+        // after the request (an uninitialised array costs no zeroing either).
+        var buffer = GC.AllocateUninitializedArray<byte>((int)length);
         {
             var pixels = buffer.AsSpan(0, (int)length);
             if (!(png ? PngPixels.TryDecode(data, width, height, channels, pixels) : TurboJpeg.TryDecode(data, width, height, channels, pixels)))
@@ -325,10 +337,6 @@ public static class ImageDecoder
                 ? RasterImage.Luma(pixels[1..], width, height, PngPixels.RowBytes(width, channels), channels, columns, rows, allocate)
                 : RasterImage.Luma(pixels, width, height, width * channels, channels, columns, rows, allocate);
             return (luma, rows, columns, DecodeFailure.None);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

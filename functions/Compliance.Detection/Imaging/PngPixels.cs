@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Compliance.Detection.Imaging;
@@ -59,7 +58,8 @@ internal static class PngPixels
             6 => 4,
             _ => 0, // palette and grey with alpha: Skia's
         };
-        if (channels == 0 || depth != 8 || compression != 0 || filter != 0 || interlace != 0 || w <= 0 || h <= 0 || (long)w * channels >= int.MaxValue)
+        // libpng's default limit is a million pixels a side: larger files fail in Skia, so they are declined here.
+        if (channels == 0 || depth != 8 || compression != 0 || filter != 0 || interlace != 0 || w is <= 0 or > 1_000_000 || h is <= 0 or > 1_000_000 || (long)w * channels >= int.MaxValue)
         {
             return false;
         }
@@ -75,11 +75,11 @@ internal static class PngPixels
     /// </summary>
     public static unsafe bool TryDecode(ReadOnlySpan<byte> png, int width, int height, int channels, Span<byte> buffer)
     {
-        var compressed = ArrayPool<byte>.Shared.Rent(png.Length);
-        try
+        var compressed = GC.AllocateUninitializedArray<byte>(png.Length); // not pooled, as for the pixels
         {
             var length = 0;
             var ended = false;
+            var idatEnded = false;
             for (var at = Signature.Length; !ended;)
             {
                 if (at + 12 > png.Length)
@@ -94,6 +94,15 @@ internal static class PngPixels
                 }
 
                 var kind = BinaryPrimitives.ReadUInt32BigEndian(png[(at + 4)..]);
+
+                // What libpng refuses, declined here too, so that a file never hashes here and fails in Skia:
+                // a chunk type that is not four letters, a second IHDR, IDAT chunks that are not consecutive.
+                if (!IsChunkName(kind) || (kind == Ihdr && at != Signature.Length) || (kind == Idat && idatEnded))
+                {
+                    return false;
+                }
+
+                idatEnded |= length > 0 && kind != Idat;
                 if (kind == Trns)
                 {
                     // Transparency turns grey or RGB into RGBA in Skia, whose luminance then differs: Skia's to decide.
@@ -141,9 +150,19 @@ internal static class PngPixels
 
             return true;
         }
-        finally
+    }
+
+    private static bool IsChunkName(uint kind)
+    {
+        for (var shift = 0; shift < 32; shift += 8)
         {
-            ArrayPool<byte>.Shared.Return(compressed);
+            var letter = (char)((kind >> shift) & 0xFF);
+            if (!char.IsAsciiLetter(letter))
+            {
+                return false;
+            }
         }
+
+        return true;
     }
 }

@@ -18,6 +18,11 @@ internal static partial class TurboJpeg
     private const int PixelFormatRgb = 0;
     private const int PixelFormatGrey = 6;
 
+    // Stop at the first warning (the file is declined and Skia decides) and refuse over 500 progressive
+    // scans, so a hostile file is not decoded in full twice.
+    private const int StopOnWarning = 1 << 13;
+    private const int LimitScans = 1 << 15;
+
     /// <summary>TJCS_RGB, TJCS_YCbCr, TJCS_GRAY; CMYK and YCCK are left to Skia.</summary>
     private const int ColourSpaceRgb = 0;
     private const int ColourSpaceYCbCr = 1;
@@ -65,7 +70,7 @@ internal static partial class TurboJpeg
         fixed (byte* source = jpeg)
         fixed (byte* target = pixels)
         {
-            return Decompress2(decompressor, source, new CULong((nuint)jpeg.Length), target, width, width * channels, height, channels == 1 ? PixelFormatGrey : PixelFormatRgb, 0) == 0;
+            return Decompress2(decompressor, source, new CULong((nuint)jpeg.Length), target, width, width * channels, height, channels == 1 ? PixelFormatGrey : PixelFormatRgb, StopOnWarning | LimitScans) == 0;
         }
     }
 
