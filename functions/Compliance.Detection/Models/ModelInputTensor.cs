@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Compliance.Detection.Imaging;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -102,63 +104,87 @@ public static class ModelInputTensor
     }
 
     /// <summary>
-    /// Per target column, the sums of R, G and B over its column span and the rows [first, end),
-    /// straight over the pixel buffer: this reads every source pixel of a large image, so it is the
-    /// letterbox's whole cost. Integer sums are exact in any order, so the means are the same to the
-    /// last bit as summing each footprint on its own.
+    /// The sums of every target column's footprint over source rows [first, end): the rows are first
+    /// added down, byte by byte across the whole width with vector adds, and each footprint is then
+    /// summed once across that. A 1411-pixel-square photo shrunk to 128 has footprints 11 rows deep, so
+    /// this does a tenth of the scalar additions that summing each footprint row by row did.
     /// </summary>
     private static void SumRows(RasterImage image, int first, int end, Footprint[] columns, long[] sums)
     {
-        Array.Clear(sums);
+        var channels = image.IsGrey ? 1 : 4;
+        var width = image.Width * channels;
+        var down = ColumnSums(width);
+        Array.Clear(down, 0, width);
         var pixels = image.Pixels.AsSpan();
         for (var y = first; y < end; y++)
         {
-            if (image.IsGrey)
+            AddRow(pixels.Slice(y * width, width), down.AsSpan(0, width));
+        }
+
+        Array.Clear(sums);
+        for (var tx = 0; tx < columns.Length; tx++)
+        {
+            var column = columns[tx];
+            if (column.Bilinear || column.Outside)
             {
-                var line = pixels.Slice(y * image.Width, image.Width);
-                for (var tx = 0; tx < columns.Length; tx++)
+                continue;
+            }
+
+            long r = 0, g = 0, b = 0;
+            if (channels == 1)
+            {
+                for (var x = column.First; x < column.End; x++)
                 {
-                    var column = columns[tx];
-                    if (column.Bilinear || column.Outside)
-                    {
-                        continue;
-                    }
-
-                    var grey = 0;
-                    foreach (var value in line[column.First..column.End])
-                    {
-                        grey += value;
-                    }
-
-                    sums[tx * 3] += grey;
-                    sums[(tx * 3) + 1] += grey;
-                    sums[(tx * 3) + 2] += grey;
+                    r += down[x];
                 }
+
+                (g, b) = (r, r);
             }
             else
             {
-                var line = pixels.Slice(y * image.Width * 4, image.Width * 4);
-                for (var tx = 0; tx < columns.Length; tx++)
+                for (var i = column.First * 4; i < column.End * 4; i += 4)
                 {
-                    var column = columns[tx];
-                    if (column.Bilinear || column.Outside)
-                    {
-                        continue;
-                    }
-
-                    int r = 0, g = 0, b = 0;
-                    for (var i = column.First * 4; i < column.End * 4; i += 4)
-                    {
-                        r += line[i];
-                        g += line[i + 1];
-                        b += line[i + 2];
-                    }
-
-                    sums[tx * 3] += r;
-                    sums[(tx * 3) + 1] += g;
-                    sums[(tx * 3) + 2] += b;
+                    r += down[i];
+                    g += down[i + 1];
+                    b += down[i + 2];
                 }
             }
+
+            sums[tx * 3] += r;
+            sums[(tx * 3) + 1] += g;
+            sums[(tx * 3) + 2] += b;
+        }
+    }
+
+    [ThreadStatic]
+    private static int[]? _columnSums;
+
+    private static int[] ColumnSums(int width) =>
+        _columnSums is { } sums && sums.Length >= width ? sums : _columnSums = new int[width];
+
+    /// <summary>Adds one row of bytes into the running column sums, 32 bytes a step.</summary>
+    private static void AddRow(ReadOnlySpan<byte> line, Span<int> down)
+    {
+        var x = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var source = ref MemoryMarshal.GetReference(line);
+            ref var target = ref MemoryMarshal.GetReference(down);
+            for (; x + 32 <= line.Length; x += 32)
+            {
+                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref source, (nuint)x));
+                var (a, b) = Vector256.Widen(low);
+                var (c, d) = Vector256.Widen(high);
+                (Vector256.LoadUnsafe(ref target, (nuint)x) + a.AsInt32()).StoreUnsafe(ref target, (nuint)x);
+                (Vector256.LoadUnsafe(ref target, (nuint)x + 8) + b.AsInt32()).StoreUnsafe(ref target, (nuint)x + 8);
+                (Vector256.LoadUnsafe(ref target, (nuint)x + 16) + c.AsInt32()).StoreUnsafe(ref target, (nuint)x + 16);
+                (Vector256.LoadUnsafe(ref target, (nuint)x + 24) + d.AsInt32()).StoreUnsafe(ref target, (nuint)x + 24);
+            }
+        }
+
+        for (; x < line.Length; x++)
+        {
+            down[x] += line[x];
         }
     }
 

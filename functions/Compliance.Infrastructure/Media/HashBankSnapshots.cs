@@ -36,7 +36,17 @@ public sealed class HashBankSnapshots(BlobServiceClient service, StorageOptions 
             using var stream = pipe.Reader.AsStream();
             return HashBankMemory.ReadSnapshot(stream);
         }, cancellationToken);
-        var found = await download;
+        bool found;
+        try
+        {
+            found = await download;
+        }
+        catch (Exception e) when (e is RequestFailedException or IOException)
+        {
+            // A snapshot that cannot be read whole is no snapshot: the bank reads the table instead.
+            found = false;
+        }
+
         var bank = await read;
         if (found)
         {

@@ -79,16 +79,21 @@ public sealed class TableHashBank(ComplianceTables tables, TimeProvider time, Ha
             return;
         }
 
+        HashBankMemory memory;
+        DateTimeOffset loadedUpTo;
         await _refresh.WaitAsync(cancellationToken);
         try
         {
             await RefreshLockedAsync(time.GetUtcNow(), cancellationToken);
-            await snapshots.WriteAsync(_memory, _loadedUpTo!.Value, cancellationToken);
+            (memory, loadedUpTo) = (_memory, _loadedUpTo!.Value);
         }
         finally
         {
             _refresh.Release();
         }
+
+        // Written outside the refresh lock: lookups go on meanwhile, and only adds wait for the write.
+        await snapshots.WriteAsync(memory, loadedUpTo, cancellationToken);
     }
 
     public async Task<(IReadOnlyList<HashBankEntry> Entries, string? ContinuationToken)> ExportAsync(DateTimeOffset since, string? continuationToken, int pageSize, string? forProviderId, CancellationToken cancellationToken)
