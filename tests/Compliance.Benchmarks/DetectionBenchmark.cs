@@ -98,12 +98,24 @@ internal static class DetectionBenchmark
         foreach (var threads in new[] { 1, 2 })
         {
             using var faces = new BlazeFaceDetector(manifest, threads);
+
+            // The peer: ONNX Runtime's own Run on a ready tensor, with nothing of ours around it.
+            using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+            using var raw = new Microsoft.ML.OnnxRuntime.InferenceSession(manifest.ModelPath, options);
+            var tensor = ModelInputTensor.Letterboxed(decoded[0], manifest.Input).Tensor;
+            var inputs = new[] { Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(manifest.Input.Name, tensor) };
+
             // Warm up over every image so the timed calls run fully optimised code (tiered JIT), not first-tier code.
             for (var warm = 0; warm < 5; warm++)
             {
                 decoded.ForEach(image => faces.Detect(image));
+                decoded.ForEach(_ => raw.Run(inputs).Dispose());
             }
+
+            // Each analysis timed next to a raw Run, so that both see the machine in the same state:
+            // on this VM either median alone drifts by up to 40 % from one minute to the next.
             var timings = new List<double>();
+            var runs = new List<double>();
             for (var r = 0; r < 10; r++)
             {
                 foreach (var image in decoded)
@@ -111,29 +123,13 @@ internal static class DetectionBenchmark
                     var started = Stopwatch.GetTimestamp();
                     faces.Detect(image);
                     timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    started = Stopwatch.GetTimestamp();
+                    raw.Run(inputs).Dispose();
+                    runs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
             }
 
             timings.Sort();
-
-            // The peer: ONNX Runtime's own Run on a ready tensor, with nothing of ours around it.
-            using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
-            using var raw = new Microsoft.ML.OnnxRuntime.InferenceSession(manifest.ModelPath, options);
-            var tensor = ModelInputTensor.Letterboxed(decoded[0], manifest.Input).Tensor;
-            var inputs = new[] { Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(manifest.Input.Name, tensor) };
-            for (var warm = 0; warm < 5 * decoded.Count; warm++)
-            {
-                raw.Run(inputs).Dispose();
-            }
-
-            var runs = new List<double>();
-            for (var r = 0; r < 10 * decoded.Count; r++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                raw.Run(inputs).Dispose();
-                runs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-
             runs.Sort();
             Console.WriteLine($"BlazeFace ({threads} intra-op thread{(threads > 1 ? "s" : string.Empty)}): median {timings[timings.Count / 2]:F2} ms/image, p95 {timings[(int)(timings.Count * 0.95)]:F2} ms (letterbox + inference + decoding); raw InferenceSession.Run median {runs[runs.Count / 2]:F2} ms ({timings[timings.Count / 2] / runs[runs.Count / 2]:F1}x raw)");
         }
