@@ -588,7 +588,7 @@ public sealed class HashBankMemory : IDisposable
             return true;
         }
 
-        if (entryId.Length == 23 && entryId.StartsWith("hb-", StringComparison.Ordinal) && !entryId.AsSpan(3).ContainsAnyExcept(HexDigits) && TryKey(KeyOf(entryId), out index))
+        if (entryId.Length == 23 && entryId.StartsWith("hb-", StringComparison.Ordinal) && !entryId.AsSpan(3).ContainsAnyExcept(MediaForm.HexDigits) && TryKey(KeyOf(entryId), out index))
         {
             ref readonly var item = ref _items[index];
             var media = MediaOf(item);
@@ -636,8 +636,6 @@ public sealed class HashBankMemory : IDisposable
         MediaForm.Write(media, bytes);
         return _media.AsSpan(item.MediaOffset, stored).SequenceEqual(bytes);
     }
-
-    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     private static ulong KeyOf(string entryId) => ulong.Parse(entryId.AsSpan(3, 16), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
 
@@ -824,103 +822,5 @@ public sealed class HashBankMemory : IDisposable
             reader.ReadString();
             return null;
         }
-    }
-
-    /// <summary>Passes bytes through while taking their SHA-256, so a snapshot is checked as it streams.</summary>
-    private sealed class DigestStream(Stream inner) : Stream
-    {
-        private readonly System.Security.Cryptography.IncrementalHash _hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-
-        public override bool CanRead => inner.CanRead;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => inner.CanWrite;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public byte[] Finish() => _hash.GetHashAndReset();
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var read = inner.Read(buffer);
-            _hash.AppendData(buffer[..read]);
-            return read;
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            _hash.AppendData(buffer);
-            inner.Write(buffer);
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _hash.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>
-    /// Media ids as kept in the UTF-8 array. The pipeline's own ids ("med-" and 24 hex digits) are kept
-    /// as their 12 bytes, flagged in the length's top bit: at 1.25M items that is 20 MB less.
-    /// </summary>
-    private static class MediaForm
-    {
-        private const string Prefix = "med-";
-        private const ushort Packed = 0x8000;
-        private const int PackedBytes = 12;
-
-        /// <summary>The stored length word: the packed flag and 12, or the UTF-8 byte count.</summary>
-        public static ushort Length(string media)
-        {
-            if (IsPackable(media))
-            {
-                return Packed | PackedBytes;
-            }
-
-            var bytes = Encoding.UTF8.GetByteCount(media);
-            return bytes < Packed ? (ushort)bytes : throw new ArgumentException("A media id this long cannot be banked.", nameof(media));
-        }
-
-        public static int StoredLength(ushort length) => length & ~Packed;
-
-        public static ushort Write(string media, Span<byte> into)
-        {
-            var length = Length(media);
-            if ((length & Packed) != 0)
-            {
-                Convert.FromHexString(media.AsSpan(Prefix.Length), into[..PackedBytes], out _, out _);
-            }
-            else
-            {
-                Encoding.UTF8.GetBytes(media, into);
-            }
-
-            return length;
-        }
-
-        public static string Read(ReadOnlySpan<byte> from, ushort length) =>
-            (length & Packed) != 0 ? Prefix + Convert.ToHexStringLower(from[..PackedBytes]) : Encoding.UTF8.GetString(from[..length]);
-
-        private static bool IsPackable(string media) =>
-            media.Length == Prefix.Length + (2 * PackedBytes) && media.StartsWith(Prefix, StringComparison.Ordinal)
-            && !media.AsSpan(Prefix.Length).ContainsAnyExcept(HexDigits);
     }
 }
