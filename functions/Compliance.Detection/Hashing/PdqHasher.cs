@@ -56,26 +56,14 @@ public static class PdqHasher
             : (width, height);
 
     /// <summary>Decodes and hashes an encoded image by the shortest path (<see cref="Imaging.ImageDecoder.DecodeLuma"/>); null if it cannot be decoded.</summary>
-    public static PdqResult? HashEncoded(byte[] data, long maxPixels)
-    {
-        var (luma, rows, columns, _) = Imaging.ImageDecoder.DecodeLuma(data, maxPixels, ArrayPool<float>.Shared.Rent);
-        if (luma is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Hash(luma, rows, columns);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(luma);
-        }
-    }
+    public static PdqResult? HashEncoded(byte[] data, long maxPixels) => FromLuma(data, maxPixels, Hash);
 
     /// <summary>As <see cref="HashEncoded"/>, with all eight dihedral hashes.</summary>
-    public static PdqDihedral? HashDihedralEncoded(byte[] data, long maxPixels)
+    public static PdqDihedral? HashDihedralEncoded(byte[] data, long maxPixels) => FromLuma(data, maxPixels, HashDihedral);
+
+    /// <summary>Decodes into a pooled luminance array, hashes it and returns the array.</summary>
+    private static T? FromLuma<T>(byte[] data, long maxPixels, Func<float[], int, int, T> hash)
+        where T : class
     {
         var (luma, rows, columns, _) = Imaging.ImageDecoder.DecodeLuma(data, maxPixels, ArrayPool<float>.Shared.Rent);
         if (luma is null)
@@ -85,7 +73,7 @@ public static class PdqHasher
 
         try
         {
-            return HashDihedral(luma, rows, columns);
+            return hash(luma, rows, columns);
         }
         finally
         {

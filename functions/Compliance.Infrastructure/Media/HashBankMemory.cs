@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Compliance.Detection.Hashing;
@@ -52,10 +50,6 @@ public sealed class HashBankMemory : IDisposable
     /// <summary>Stored PDQ hashes (each transform of each item counts).</summary>
     public int Count => _index.Count;
 
-    /// <summary>Bytes of the index and the records, for capacity planning.</summary>
-    public long MemoryBytes => _index.MemoryBytes + ((long)_items.Length * Unsafe.SizeOf<BankedItem>()) + _media.Length
-        + ((long)_loadedKeys.Length * (sizeof(ulong) + sizeof(int)));
-
     public void Dispose()
     {
         _index.Dispose();
@@ -99,13 +93,13 @@ public sealed class HashBankMemory : IDisposable
         try
         {
             // One answer per banked item: the transform that comes closest (the lower transform on a tie).
-            var best = new Dictionary<int, (int Row, int Distance)>();
+            var best = new Dictionary<int, (int Row, int Distance, int Transform)>();
             foreach (var (row, distance) in near)
             {
                 var (item, transform) = ItemOfRow(row);
-                if (!best.TryGetValue(item, out var known) || distance < known.Distance || (distance == known.Distance && transform < ItemOfRow(known.Row).Transform))
+                if (!best.TryGetValue(item, out var known) || distance < known.Distance || (distance == known.Distance && transform < known.Transform))
                 {
-                    best[item] = (row, distance);
+                    best[item] = (row, distance, transform);
                 }
             }
 
@@ -140,7 +134,9 @@ public sealed class HashBankMemory : IDisposable
         _gate.EnterReadLock();
         try
         {
-            var videos = new Dictionary<ulong, (HashBankEntry First, HashSet<int> Query, HashSet<int> Banked)>();
+            // By media id: the video's key (a hash of its id) is worked out once per video found, not per row.
+            var videos = new Dictionary<string, (HashBankEntry First, HashSet<int> Query, HashSet<int> Banked)>(StringComparer.Ordinal);
+            var excluded = new HashSet<string>(StringComparer.Ordinal);
             for (var frame = 0; frame < near.Count; frame++)
             {
                 foreach (var (row, _) in near[frame])
@@ -151,14 +147,20 @@ public sealed class HashBankMemory : IDisposable
                         continue;
                     }
 
-                    var key = KeyOf(MediaOf(item), null);
-                    ref var video = ref CollectionsMarshal.GetValueRefOrAddDefault(videos, key, out var exists);
+                    var media = MediaOf(item);
+                    if (excluded.Contains(media))
+                    {
+                        continue;
+                    }
+
+                    ref var video = ref CollectionsMarshal.GetValueRefOrAddDefault(videos, media, out var exists);
                     if (!exists)
                     {
                         var entry = EntryOfRow(row);
                         if (!included(entry))
                         {
-                            videos.Remove(key);
+                            videos.Remove(media);
+                            excluded.Add(media);
                             continue;
                         }
 
@@ -170,7 +172,7 @@ public sealed class HashBankMemory : IDisposable
                 }
             }
 
-            return [.. videos.Select(v => new VideoBankMatch(v.Value.First, v.Value.Query.Count, frames.Count, v.Value.Banked.Count, _videoFrames[v.Key]))];
+            return [.. videos.Select(v => new VideoBankMatch(v.Value.First, v.Value.Query.Count, frames.Count, v.Value.Banked.Count, _videoFrames[KeyOf(v.Key, null)]))];
         }
         finally
         {
