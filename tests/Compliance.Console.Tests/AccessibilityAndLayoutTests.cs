@@ -117,7 +117,9 @@ public sealed class AccessibilityAndLayoutTests(ConsoleFixture console)
 
         await page.WaitForSelectorAsync("#sign-out:visible");
         Assert.Equal("Support centre: centre-kb", await page.InnerTextAsync("#who"));
-        // The evidence drop zone is reachable and opens the file picker from the keyboard.
+        // The evidence drop zone is reachable and opens the file picker from the keyboard. Chromium opens a
+        // picker only for the page in front, and the other classes' pages open side by side with this one.
+        await page.BringToFrontAsync();
         await page.FocusAsync("main .drop");
         var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"));
         Assert.True(chooser.IsMultiple);
